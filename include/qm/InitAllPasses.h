@@ -1,0 +1,16 @@
+//===- InitAllPasses.h - register quant-mlir passes -------------*- C++ -*-===//
+//
+// Part of quant-mlir. One call that registers every pass of the project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QM_INITALLPASSES_H
+#define QM_INITALLPASSES_H
+
+#include "qm/Passes/Quantization/Passes.h"
+
+namespace mlir::qm {
+inline void registerAllPasses() { registerQMQuantizationPasses(); }
+} // namespace mlir::qm
+
+#endif // QM_INITALLPASSES_H
