@@ -12,7 +12,7 @@ if ! bash "$ROOT/scripts/setup.sh"; then
   exit 1
 fi
 LOG="$BUILD/lit-results.log"
-/usr/lib/llvm-22/bin/lit -sv "$BUILD/test" ${QM_LIT_ARGS:-} 2>&1 | tee "$LOG"
+/usr/lib/llvm-22/bin/lit -sv "$BUILD/test" "$BUILD/test/Unit" ${QM_LIT_ARGS:-} 2>&1 | tee "$LOG"
 passed=$(grep -cE '^(PASS|XFAIL): ' "$LOG")
 failed=$(grep -cE '^(FAIL|XPASS|UNRESOLVED|TIMEOUT): ' "$LOG")
 # lit -s prints only failures per test; count passes from its summary.
