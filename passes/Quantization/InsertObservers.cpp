@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qm/Passes/Quantization/Passes.h"
+#include "qm/Passes/Quantization/QuantTargets.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -25,17 +26,27 @@ struct InsertObserversPass final
   using Base::Base;
 
   void runOnOperation() override {
-    int64_t counter = 0;
+    int64_t counter = 0, transposedCounter = 0;
     getOperation().walk([&](qgraph::MatMulOp matmul) {
-      if (!getConstantWeight(matmul))
-        return;
+      // Same tags as findQuantTargets: NameLoc, else matmul_<i> counting
+      // constant weights, matmul_t<i> counting transposed constants.
+      std::string tag = getMatmulName(matmul);
+      if (!getConstantWeight(matmul)) {
+        bool transposed = false;
+        if (!includeTransposed || !findWeightConstant(matmul, transposed) ||
+            !transposed)
+          return;
+        if (tag.empty())
+          tag = "matmul_t" + std::to_string(transposedCounter);
+        ++transposedCounter;
+      } else {
+        if (tag.empty())
+          tag = "matmul_" + std::to_string(counter);
+        ++counter;
+      }
       auto wType = cast<RankedTensorType>(matmul.getRhs().getType());
       if (wType.getDimSize(0) < minK)
         return;
-      std::string tag = getMatmulName(matmul);
-      if (tag.empty())
-        tag = "matmul_" + std::to_string(counter);
-      ++counter;
       Value x = matmul.getLhs();
       if (x.getDefiningOp<qweight::ObserveOp>())
         return;

@@ -34,8 +34,8 @@ StringRef mlir::qm::getRoleName(LinearRole role) {
 
 /// The constant behind a matmul's right operand, looking through identity
 /// ops and one 2-D transpose.
-static arith::ConstantOp findWeightConstant(qgraph::MatMulOp matmul,
-                                            bool &transposed) {
+arith::ConstantOp mlir::qm::findWeightConstant(qgraph::MatMulOp matmul,
+                                               bool &transposed) {
   transposed = false;
   Value w = matmul.getRhs();
   auto wType = dyn_cast<RankedTensorType>(w.getType());
@@ -99,7 +99,7 @@ std::vector<QuantTarget> mlir::qm::findQuantTargets(ModuleOp module) {
   });
 
   std::vector<QuantTarget> targets;
-  int64_t counter = 0;
+  int64_t counter = 0, transposedCounter = 0;
   module.walk([&](qgraph::MatMulOp matmul) {
     QuantTarget t;
     t.weight = findWeightConstant(matmul, t.transposed);
@@ -117,7 +117,7 @@ std::vector<QuantTarget> mlir::qm::findQuantTargets(ModuleOp module) {
         t.tag = "matmul_" + std::to_string(counter);
       ++counter;
     } else if (t.tag.empty()) {
-      t.tag = "matmul_t" + std::to_string(targets.size());
+      t.tag = "matmul_t" + std::to_string(transposedCounter++);
     }
     t.isHead = vocabSizes.contains(t.n) || reachesReturn(matmul.getResult());
     targets.push_back(std::move(t));

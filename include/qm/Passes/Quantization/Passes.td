@@ -31,6 +31,9 @@ def InsertObserversPass : Pass<"qm-quant-insert-observers", "::mlir::ModuleOp"> 
   let options = [
     Option<"minK", "min-k", "int64_t", /*default=*/"1",
            "Only observe matmuls whose contraction size K is at least this">,
+    Option<"includeTransposed", "include-transposed", "bool", /*default=*/"false",
+           "Also observe matmuls whose weight is a 2-D transpose of a constant "
+           "(a tied output head); tagged like qm-quant-gptq names them">,
   ];
 }
 

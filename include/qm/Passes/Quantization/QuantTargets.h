@@ -76,6 +76,12 @@ struct QuantTarget {
   StringRef displayName() const { return name.empty() ? tag : name; }
 };
 
+/// The constant behind `matmul`'s right operand: directly, through
+/// qgraph.identity, or through one 2-D qgraph.transpose (then `transposed`
+/// is set and the constant is N x K). Null when the weight is not a
+/// statically shaped 2-D float constant.
+arith::ConstantOp findWeightConstant(qgraph::MatMulOp matmul, bool &transposed);
+
 /// Finds every qgraph.matmul of `module` whose right operand is a constant
 /// 2-D float weight (directly, through qgraph.identity, or through a 2-D
 /// qgraph.transpose), in program order, and names them. The output head

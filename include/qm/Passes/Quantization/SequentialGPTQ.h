@@ -1,0 +1,64 @@
+//===- SequentialGPTQ.h - calibrate-and-quantize driver ----------*- C++ -*-===//
+//
+// Part of quant-mlir. GPTQ over a whole model in the order of the reference
+// implementation: layer by layer, each layer calibrated on the outputs of
+// the already-quantized layers before it (optionally true-sequential inside
+// a layer: q,k,v -> o -> gate,up -> down; or one-shot, all layers from one
+// float calibration run). Executing the model is left to a callback, so the
+// driver works with any executor (CPU JIT, AOT artifact, a test double).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QM_PASSES_QUANTIZATION_SEQUENTIALGPTQ_H
+#define QM_PASSES_QUANTIZATION_SEQUENTIALGPTQ_H
+
+#include "qm/Passes/Quantization/CalibrationStats.h"
+#include "qm/Passes/Quantization/QuantTargets.h"
+
+#include <functional>
+
+namespace mlir::qm {
+
+enum class CalibrationOrder {
+  /// One calibration run of the float model for every layer.
+  OneShot,
+  /// One run per decoder layer (the reference GPTQ order).
+  PerLayer,
+  /// One run per stage of a layer: q,k,v; o; gate,up; down.
+  TrueSequential,
+};
+
+/// Runs the model `instrumented` (a copy of the module being quantized, with
+/// qweight.observe ops before every remaining float matmul) on the
+/// calibration data and feeds every observed activation to `stats`, e.g.
+/// through qmrt_set_observer(&CalibrationStats::observerCallback, &stats).
+using CalibrationRunner =
+    std::function<LogicalResult(ModuleOp instrumented, CalibrationStats &stats)>;
+
+struct SequentialGPTQReport {
+  int calibrationRuns = 0;
+  int64_t quantizedMatmuls = 0;
+  double calibrationSeconds = 0;
+  double solveSeconds = 0;
+};
+
+/// Quantizes `module` in place with GPTQ (`options.gptq` is implied),
+/// calling `runner` once per stage of `order`. Only the tags of the current
+/// stage are accumulated. Fails (with an error on the module) when the
+/// runner fails, or a stage's statistics are missing or bad.
+FailureOr<SequentialGPTQReport>
+runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &options,
+                  CalibrationOrder order, const CalibrationRunner &runner);
+
+/// Picks `count` windows of `length` tokens at random offsets (seeded
+/// std::mt19937_64) in `tokens`, row-major count x length. Fails, setting
+/// `error` with the numbers, when the text has fewer than count x length
+/// tokens.
+bool sampleCalibrationWindows(ArrayRef<int64_t> tokens, int64_t count,
+                              int64_t length, uint64_t seed,
+                              std::vector<int64_t> &windows,
+                              std::string &error);
+
+} // namespace mlir::qm
+
+#endif // QM_PASSES_QUANTIZATION_SEQUENTIALGPTQ_H
