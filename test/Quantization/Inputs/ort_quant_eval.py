@@ -106,11 +106,50 @@ def set_weight(init, w_kn):
     init.CopyFrom(numpy_helper.from_array(w_kn.astype(np.float32), init.name))
 
 
+def write_stats(path, entries):
+    """entries: list of (tag, H (K x K), mean |x| (K), n)."""
+    import struct
+    with open(path, "wb") as f:
+        f.write(b"QMCALIB1" + struct.pack("<II", 1, len(entries)))
+        for tag, h, mean_abs, n in entries:
+            k = h.shape[0]
+            name = tag.encode()
+            f.write(struct.pack("<I", len(name)) + name + struct.pack("<qq", k, n))
+            f.write(np.concatenate([h[i, :i + 1] for i in range(k)]).astype("<f8").tobytes())
+            f.write(mean_abs.astype("<f8").tobytes())
+
+
+def calibration_windows(tok, count, seed):
+    brown = encode_file(tok, os.path.join(SHARED, "data/brown.txt"))
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(0, len(brown) - 512, count)
+    return np.stack([brown[s: s + 512] for s in starts]).astype(np.int64)
+
+
+def collect(model, acts, calib, threads):
+    """H = 2 XᵀX / n (f64), mean |x| and n for each activation name."""
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    for a in acts:
+        probe.graph.output.append(onnx.helper.make_tensor_value_info(a, onnx.TensorProto.FLOAT, None))
+    sess = session(probe, threads)
+    acc = {}
+    for b in range(0, len(calib), 4):
+        outs = sess.run(acts, {"input_ids": calib[b: b + 4]})
+        for a, x in zip(acts, outs):
+            x = x.reshape(-1, x.shape[-1]).astype(np.float64)
+            h, s, n = acc.get(a, (0.0, 0.0, 0))
+            acc[a] = (h + x.T @ x, s + np.abs(x).sum(axis=0), n + x.shape[0])
+    return {a: (2.0 * h / n, s / n, n) for a, (h, s, n) in acc.items()}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--driver", required=True)
     ap.add_argument("--model", default=os.path.join(SHARED, "models/tinyllama.onnx"))
-    ap.add_argument("--mode", choices=["fp32", "rtn", "gptq"], default="rtn")
+    ap.add_argument("--mode", choices=["fp32", "rtn", "gptq", "stats"], default="rtn")
+    ap.add_argument("--stats-out", help="--mode stats: write a QMCALIB1 file "
+                    "(one-shot statistics of the float model, tags = node names)")
     ap.add_argument("--bits", type=int, default=4)
     ap.add_argument("--group", type=int, default=128)
     ap.add_argument("--act-order", action="store_true")
@@ -132,31 +171,22 @@ def main():
             w = numpy_helper.to_array(init)
             set_weight(init, run_driver(args.driver, "rtn", w.T.copy(), None,
                                         args.bits, args.group, "-", work).T)
+    elif args.mode == "stats":
+        calib = calibration_windows(tok, args.calib_windows, args.calib_seed)
+        stats = collect(model, sorted({n.input[0] for n, _ in linears}), calib, args.threads)
+        write_stats(args.stats_out, [(n.name, *stats[n.input[0]]) for n, _ in linears])
+        print(f"wrote {len(linears)} tags to {args.stats_out} ({time.time() - t0:.1f} s)")
+        return 0
     elif args.mode == "gptq":
-        brown = encode_file(tok, os.path.join(SHARED, "data/brown.txt"))
-        rng = np.random.default_rng(args.calib_seed)
-        starts = rng.integers(0, len(brown) - 512, args.calib_windows)
-        calib = np.stack([brown[s: s + 512] for s in starts]).astype(np.int64)
+        calib = calibration_windows(tok, args.calib_windows, args.calib_seed)
         assert len(linears) % 7 == 0
         for layer in range(len(linears) // 7):
             group = linears[7 * layer: 7 * layer + 7]
-            acts = sorted({node.input[0] for node, _ in group})
-            probe = onnx.ModelProto()
-            probe.CopyFrom(model)
-            for a in acts:
-                probe.graph.output.append(onnx.helper.make_tensor_value_info(a, onnx.TensorProto.FLOAT, None))
-            sess = session(probe, args.threads)
-            hs = {}
-            for b in range(0, len(calib), 4):
-                outs = sess.run(acts, {"input_ids": calib[b: b + 4]})
-                for a, x in zip(acts, outs):
-                    x = x.reshape(-1, x.shape[-1]).astype(np.float64)
-                    h, n = hs.get(a, (0.0, 0))
-                    hs[a] = (h + x.T @ x, n + x.shape[0])
+            stats = collect(model, sorted({n.input[0] for n, _ in group}), calib, args.threads)
             for node, init in group:
-                h, n = hs[node.input[0]]
+                h = stats[node.input[0]][0]
                 w = numpy_helper.to_array(init)
-                set_weight(init, run_driver(args.driver, "gptq", w.T.copy(), 2.0 * h / n,
+                set_weight(init, run_driver(args.driver, "gptq", w.T.copy(), h,
                                             args.bits, args.group, flags, work).T)
             print(f"layer {layer} quantized ({time.time() - t0:.1f} s)", flush=True)
     quant_s = time.time() - t0
