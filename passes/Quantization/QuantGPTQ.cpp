@@ -35,6 +35,7 @@ struct QuantGPTQPass final : qm::impl::QuantGPTQPassBase<QuantGPTQPass> {
     options.config.actOrder = actOrder;
     options.config.staticGroups = staticGroups;
     options.includeHead = includeHead;
+    options.includeEmbeddings = includeEmbeddings;
     options.configFile = configFile;
     options.useResources = useResources;
     options.only.assign(only.begin(), only.end());

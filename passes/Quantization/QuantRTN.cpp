@@ -38,6 +38,7 @@ struct QuantRTNPass final : qm::impl::QuantRTNPassBase<QuantRTNPass> {
     options.config.groupSize = groupSize;
     options.config.symmetric = symmetric;
     options.includeHead = includeHead;
+    options.includeEmbeddings = includeEmbeddings;
     options.configFile = configFile;
     options.useResources = useResources;
     options.only.assign(only.begin(), only.end());

@@ -16,6 +16,7 @@
 
 #include "qm/Passes/Quantization/CalibrationStats.h"
 #include "qm/Passes/Quantization/QuantTargets.h"
+#include "qm/Passes/Quantization/Passes.h"
 #include "qm/Passes/Quantization/Solvers/GPTQ.h"
 
 #include "mlir/IR/Builders.h"
@@ -99,55 +100,129 @@ static Value makeConstant(OpBuilder &b, Location loc, RankedTensorType type,
   return arith::ConstantOp::create(b, loc, type, cast<TypedAttr>(attr));
 }
 
-/// Replaces `t.matmul` by qweight.assemble + qweight.matmul.
-static void rewrite(QuantTarget &t, const solvers::QuantizedWeight &q,
-                    const WeightQuantOptions &options) {
-  qgraph::MatMulOp matmul = t.matmul;
-  MLIRContext *ctx = matmul.getContext();
-  OpBuilder b(matmul);
-  Location loc = matmul.getLoc();
-  bool perChannel = q.groupSize == t.k;
+/// Builds qweight.assemble of `q` (constants named after `base`) before `at`.
+static qweight::AssembleOp buildWeight(Operation *at, StringRef base,
+                                       const solvers::QuantizedWeight &q,
+                                       const WeightQuantOptions &options) {
+  MLIRContext *ctx = at->getContext();
+  OpBuilder b(at);
+  Location loc = at->getLoc();
+  bool perChannel = q.groupSize == q.k;
   int64_t groupSize = perChannel ? -1 : q.groupSize;
   auto wType = qweight::WeightType::get(
-      ctx, t.k, t.n, q.bits, groupSize, q.symmetric, !q.gIdx.empty(),
+      ctx, q.k, q.n, q.bits, groupSize, q.symmetric, !q.gIdx.empty(),
       options.layout, Float32Type::get(ctx));
-  std::string base = t.tag;
   Value codes;
   if (options.layout == qweight::Layout::k_packed) {
     std::vector<int32_t> words =
         solvers::packKMajor(q.codes.data(), q.n, q.k, q.bits);
     codes = makeConstant<int32_t>(b, loc, wType.getCodesStorageType(), words,
-                                  base + "_codes", options.useResources);
+                                  (base + "_codes").str(), options.useResources);
   } else {
     codes = makeConstant<uint8_t>(b, loc, wType.getCodesStorageType(), q.codes,
-                                  base + "_codes", options.useResources);
+                                  (base + "_codes").str(), options.useResources);
   }
   Value scales = makeConstant<float>(b, loc, wType.getScalesType(), q.scales,
-                                     base + "_scales", options.useResources);
+                                     (base + "_scales").str(),
+                                     options.useResources);
   Value zeros, gIdx;
   if (!q.symmetric)
     zeros = makeConstant<uint8_t>(b, loc, wType.getZerosType(), q.zeros,
-                                  base + "_zeros", options.useResources);
+                                  (base + "_zeros").str(), options.useResources);
   if (!q.gIdx.empty())
     gIdx = makeConstant<int32_t>(b, loc, wType.getGroupIndexType(), q.gIdx,
-                                 base + "_g_idx", options.useResources);
-  auto assemble =
-      qweight::AssembleOp::create(b, loc, wType, codes, scales, zeros, gIdx);
-  auto qmm = qweight::MatMulOp::create(b, loc, matmul.getType(),
-                                       matmul.getLhs(), assemble.getResult());
-  Value oldRhs = matmul.getRhs();
-  matmul.getResult().replaceAllUsesWith(qmm.getResult());
-  matmul.erase();
-  // Drop the float weight (and the identity/transpose chain) if now unused.
-  while (Operation *def = oldRhs.getDefiningOp()) {
+                                 (base + "_g_idx").str(), options.useResources);
+  return qweight::AssembleOp::create(b, loc, wType, codes, scales, zeros, gIdx);
+}
+
+/// Erases `v`'s defining chain of single-operand ops while unused.
+static void eraseDeadChain(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
     if (!def->use_empty() || def->getNumOperands() > 1)
       break;
     Value next = def->getNumOperands() ? def->getOperand(0) : Value();
     def->erase();
     if (!next)
       break;
-    oldRhs = next;
+    v = next;
   }
+}
+
+/// Replaces `t.matmul` by qweight.assemble + qweight.matmul; returns the
+/// assembled weight.
+static Value rewrite(QuantTarget &t, const solvers::QuantizedWeight &q,
+                     const WeightQuantOptions &options) {
+  qgraph::MatMulOp matmul = t.matmul;
+  OpBuilder b(matmul);
+  Location loc = matmul.getLoc();
+  auto assemble = buildWeight(matmul, t.tag, q, options);
+  auto qmm = qweight::MatMulOp::create(b, loc, matmul.getType(),
+                                       matmul.getLhs(), assemble.getResult());
+  Value oldRhs = matmul.getRhs();
+  matmul.getResult().replaceAllUsesWith(qmm.getResult());
+  matmul.erase();
+  // Drop the float weight (and the identity/transpose chain) if now unused.
+  eraseDeadChain(oldRhs);
+  return assemble.getResult();
+}
+
+/// Quantizes the constant tables of axis-0 gathers (see
+/// WeightQuantOptions::includeEmbeddings).
+static FailureOr<int64_t>
+quantizeEmbeddings(ModuleOp module, const WeightQuantOptions &options,
+                   const llvm::DenseMap<Operation *, Value> &headWeights) {
+  SmallVector<std::pair<qgraph::GatherOp, arith::ConstantOp>> tables;
+  module.walk([&](qgraph::GatherOp gather) {
+    auto cst = gather.getInput().getDefiningOp<arith::ConstantOp>();
+    auto type = dyn_cast<RankedTensorType>(gather.getInput().getType());
+    if (gather.getAxis() == 0 && cst && type && type.getRank() == 2 &&
+        type.hasStaticShape() && isa<FloatType>(type.getElementType()))
+      tables.push_back({gather, cst});
+  });
+  int64_t index = 0;
+  for (auto [gather, cst] : tables) {
+    auto type = cast<RankedTensorType>(cst.getType());
+    Value weight = headWeights.lookup(cst);
+    if (weight) {
+      // The head's weight was built at the head; hoist it (constants and
+      // assemble, all operand-free but the constants) above the gather.
+      Operation *assemble = weight.getDefiningOp();
+      if (assemble->getBlock() != gather->getBlock() ||
+          !assemble->isBeforeInBlock(gather)) {
+        for (Value operand : assemble->getOperands())
+          operand.getDefiningOp()->moveBefore(gather);
+        assemble->moveBefore(gather);
+      }
+    } else {
+      QuantTarget t;
+      t.weight = cst;
+      t.transposed = true; // the table is N x K (vocabulary x hidden)
+      t.n = type.getDimSize(0);
+      t.k = type.getDimSize(1);
+      t.tag = getMatmulName(gather);
+      if (t.tag.empty())
+        t.tag = "gather_" + std::to_string(index);
+      FailureOr<std::vector<float>> w = readWeight(t);
+      if (failed(w))
+        return failure();
+      solvers::QuantizedWeight q =
+          solvers::quantizeRTN(w->data(), t.n, t.k, options.config);
+      weight = buildWeight(gather, t.tag, q, options).getResult();
+    }
+    ++index;
+    OpBuilder b(gather);
+    Location loc = gather.getLoc();
+    auto wType = cast<qweight::WeightType>(weight.getType());
+    auto deq = qweight::DequantizeOp::create(
+        b, loc,
+        RankedTensorType::get({wType.getK(), wType.getN()}, type.getElementType()),
+        weight);
+    auto table = qgraph::TransposeOp::create(b, loc, type, deq.getResult(),
+                                             ArrayRef<int64_t>{1, 0});
+    gather.getInputMutable().assign(table.getResult());
+    eraseDeadChain(cst.getResult());
+  }
+  return (int64_t)tables.size();
 }
 
 FailureOr<int64_t> mlir::qm::quantizeWeights(ModuleOp module,
@@ -205,6 +280,8 @@ FailureOr<int64_t> mlir::qm::quantizeWeights(ModuleOp module,
     work.push_back(&t);
   }
 
+  // Weights built from a transposed constant (a tied head), by constant.
+  llvm::DenseMap<Operation *, Value> headWeights;
   for (QuantTarget *t : work) {
     FailureOr<std::vector<float>> w = readWeight(*t);
     if (failed(w))
@@ -224,7 +301,19 @@ FailureOr<int64_t> mlir::qm::quantizeWeights(ModuleOp module,
     } else {
       q = solvers::quantizeRTN(w->data(), t->n, t->k, t->config);
     }
-    rewrite(*t, q, options);
+    Operation *cst = t->weight;
+    // A transposed constant with other users (the embedding gather) stays.
+    bool tiedCandidate = t->transposed && !t->weight->hasOneUse();
+    Value assembled = rewrite(*t, q, options);
+    if (tiedCandidate)
+      headWeights[cst] = assembled;
   }
-  return (int64_t)work.size();
+  int64_t count = (int64_t)work.size();
+  if (options.includeEmbeddings) {
+    FailureOr<int64_t> tables = quantizeEmbeddings(module, options, headWeights);
+    if (failed(tables))
+      return failure();
+    count += *tables;
+  }
+  return count;
 }

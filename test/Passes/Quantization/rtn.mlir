@@ -83,8 +83,8 @@ func.func @skipped(%x: tensor<2x4xf32>, %w: tensor<4x2xf32>) -> (tensor<2x2xf32>
 // CFG: qgraph.matmul %{{.*}}, %{{.*}} : (tensor<1x4x8xf32>, tensor<8x32xf32>)
 
 // RUN: quant-opt %S/Inputs/tiny-decoder.mlir --qm-quant-rtn="include-head=true bits=3 group-size=4" | FileCheck %s --check-prefix=HEAD
-// HEAD: %[[EMB:.*]] = arith.constant dense<{{.*}}> : tensor<32x8xf32>
-// HEAD: qgraph.gather %[[EMB]]
+// HEAD: %[[TABLE:.*]] = arith.constant dense<{{.*}}> : tensor<32x8xf32>
+// HEAD: qgraph.gather %[[TABLE]]
 // HEAD-NOT: qgraph.matmul
 // HEAD-NOT: qgraph.transpose
 // HEAD: qweight.matmul {{.*}}k = 8, n = 32, bits = 3, group_size = 4, {{.*}} -> tensor<1x4x32xf32>
@@ -114,3 +114,21 @@ func.func @skipped(%x: tensor<2x4xf32>, %w: tensor<4x2xf32>) -> (tensor<2x2xf32>
 // ERR-CFGBITS: error: quantization config '{{.*}}.bad3' line 1: for 'layers.0.self_attn.o_proj': unsupported bits (6)
 // RUN: not quant-opt %S/Inputs/tiny-decoder.mlir --qm-quant-rtn="config=%t.does-not-exist" 2>&1 | FileCheck %s --check-prefix=ERR-NOFILE
 // ERR-NOFILE: error: cannot read quantization config '{{.*}}does-not-exist'
+
+// Embeddings: the gathered table is quantized too; tied to a quantized head
+// it reuses the head's weight (one assemble, no float table left).
+// RUN: quant-opt %S/Inputs/tiny-decoder.mlir --qm-quant-rtn="include-head=true include-embeddings=true" | FileCheck %s --check-prefix=EMB
+// EMB-NOT: tensor<32x8xf32>>
+// EMB: %[[W:.*]] = qweight.assemble {{.*}} -> !qweight.weight<k = 8, n = 32,
+// EMB: %[[D:.*]] = qweight.dequantize %[[W]] : {{.*}} -> tensor<8x32xf32>
+// EMB: %[[T:.*]] = qgraph.transpose %[[D]] {perm = array<i64: 1, 0>} : (tensor<8x32xf32>) -> tensor<32x8xf32>
+// EMB: qgraph.gather %[[T]], %arg0
+// EMB: qweight.matmul %{{.*}}, %[[W]] : {{.*}} -> tensor<1x4x32xf32>
+// EMB-NOT: arith.constant dense<{{.*}}> : tensor<32x8xf32>
+// Without the head, the table gets its own weight and the head keeps the
+// float table.
+// RUN: quant-opt %S/Inputs/tiny-decoder.mlir --qm-quant-rtn="include-embeddings=true" | FileCheck %s --check-prefix=EMB2
+// EMB2: %[[E:.*]] = arith.constant dense<{{.*}}> : tensor<32x8xf32>
+// EMB2: %[[W:.*]] = qweight.assemble %{{.*}} -> !qweight.weight<k = 8, n = 32,
+// EMB2: qweight.dequantize %[[W]]
+// EMB2: qgraph.transpose %[[E]]

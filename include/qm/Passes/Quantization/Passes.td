@@ -71,6 +71,9 @@ def QuantGPTQPass : Pass<"qm-quant-gptq", "::mlir::ModuleOp"> {
            "Symmetric quantization (zero point 2^(bits-1), no zeros tensor)">,
     Option<"includeHead", "include-head", "bool", /*default=*/"false",
            "Also quantize the output head (excluded by default)">,
+    Option<"includeEmbeddings", "include-embeddings", "bool", /*default=*/"false",
+           "Also quantize gathered constant tables (RTN; reuses a tied quantized head): "
+           "the gather reads transpose(qweight.dequantize)">,
     Option<"configFile", "config", "std::string", /*default=*/"\"\"",
            "Per-layer overrides file (see QuantTargets.h for the format)">,
     Option<"layout", "layout", "std::string", /*default=*/"\"unpacked\"",
@@ -137,6 +140,9 @@ def QuantRTNPass : Pass<"qm-quant-rtn", "::mlir::ModuleOp"> {
            "Symmetric quantization (zero point 2^(bits-1), no zeros tensor)">,
     Option<"includeHead", "include-head", "bool", /*default=*/"false",
            "Also quantize the output head (excluded by default)">,
+    Option<"includeEmbeddings", "include-embeddings", "bool", /*default=*/"false",
+           "Also quantize gathered constant tables (RTN; reuses a tied quantized head): "
+           "the gather reads transpose(qweight.dequantize)">,
     Option<"configFile", "config", "std::string", /*default=*/"\"\"",
            "Per-layer overrides file (see QuantTargets.h for the format)">,
     Option<"layout", "layout", "std::string", /*default=*/"\"unpacked\"",

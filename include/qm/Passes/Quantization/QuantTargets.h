@@ -94,6 +94,11 @@ struct WeightQuantOptions {
   solvers::QuantizerConfig config;
   bool gptq = false;
   bool includeHead = false;
+  /// Also quantize gathered constant tables (embeddings), by RTN with the
+  /// global settings: `qgraph.gather %E` becomes `qgraph.gather (transpose
+  /// (qweight.dequantize %w))`, %w holding Eᵀ (K = hidden, N = vocabulary).
+  /// A table tied to a quantized head reuses the head's weight.
+  bool includeEmbeddings = false;
   /// Path of the override file ("" for none).
   std::string configFile;
   qweight::Layout layout = qweight::Layout::unpacked;
