@@ -128,11 +128,14 @@ bool mlir::qm::sampleCalibrationWindows(ArrayRef<int64_t> tokens,
             std::to_string(count * length);
     return false;
   }
+  // Same draw as qmrt::sampleCalibrationWindows (runtime/qmrt_text):
+  // offset = rng() % (size - length + 1), std::mt19937_64 being fully
+  // specified by the standard.
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int64_t> offset(0, (int64_t)tokens.size() - length);
+  uint64_t range = tokens.size() - (uint64_t)length + 1;
   windows.resize(count * length);
   for (int64_t w = 0; w < count; ++w) {
-    int64_t start = offset(rng);
+    int64_t start = (int64_t)(rng() % range);
     std::copy(tokens.begin() + start, tokens.begin() + start + length,
               windows.begin() + w * length);
   }

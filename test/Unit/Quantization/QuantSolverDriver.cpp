@@ -51,7 +51,27 @@ static void writeFile(const std::string &path, const std::vector<T> &v) {
   std::fclose(f);
 }
 
+/// `hessian K ROWS`: times HessianAccumulator::add over ROWS random rows
+/// in calls of 512 rows (one calibration window per call).
+static int benchHessian(int64_t k, int64_t rows) {
+  std::vector<float> x(512 * k);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = (float)((i * 2654435761u) % 1000) / 500.0f - 1.0f;
+  HessianAccumulator acc(k);
+  auto start = std::chrono::steady_clock::now();
+  for (int64_t r = 0; r < rows; r += 512)
+    acc.add(x.data(), std::min<int64_t>(512, rows - r));
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                              start).count();
+  std::printf("hessian k=%lld rows=%lld seconds=%.3f gflops=%.1f\n",
+              (long long)k, (long long)rows, secs,
+              (double)rows * k * k / secs * 1e-9);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 4 && std::string(argv[1]) == "hessian")
+    return benchHessian(std::atoll(argv[2]), std::atoll(argv[3]));
   if (argc != 10) {
     std::fprintf(stderr, "usage: %s <rtn|gptq> N K bits group_size flags "
                          "w.f32 h.f64 out\n", argv[0]);

@@ -50,8 +50,10 @@ FailureOr<SequentialGPTQReport>
 runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &options,
                   CalibrationOrder order, const CalibrationRunner &runner);
 
-/// Picks `count` windows of `length` tokens at random offsets (seeded
-/// std::mt19937_64) in `tokens`, row-major count x length. Fails, setting
+/// Picks `count` windows of `length` tokens at random offsets in `tokens`
+/// (offset = rng() % (size - length + 1), rng = std::mt19937_64(seed), the
+/// same draw as qmrt::sampleCalibrationWindows), row-major count x length.
+/// Windows may overlap. Fails, setting
 /// `error` with the numbers, when the text has fewer than count x length
 /// tokens.
 bool sampleCalibrationWindows(ArrayRef<int64_t> tokens, int64_t count,
