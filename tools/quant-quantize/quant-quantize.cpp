@@ -1,0 +1,234 @@
+//===- quant-quantize.cpp - calibrate and quantize a model ------------------===//
+//
+// Part of quant-mlir. Imports a model (.onnx, or .mlir/.mlirbc at the qgraph
+// level), quantizes its weights with RTN or GPTQ and writes MLIR bytecode
+// (qweight ops, executable by quant-run). GPTQ calibration runs the model on
+// the CPU JIT (CPUModel) with observers, in the reference order: layer by
+// layer, each layer calibrated on the already-quantized layers before it.
+//
+//   quant-quantize model.onnx -o model.w4.mlirbc --method=gptq --bits=4 \
+//       --group-size=128 [--act-order] --calib=brown.txt \
+//       [--calib-samples=128 --calib-len=512 --order=per-layer]
+//
+//===----------------------------------------------------------------------===//
+
+#include "qm/Execution/CPUModel.h"
+#include "qm/Import/Onnx/OnnxImporter.h"
+#include "qm/InitAllDialects.h"
+#include "qm/InitAllPasses.h"
+#include "qm/Passes/Quantization/SequentialGPTQ.h"
+
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "qmrt/perplexity.h"
+#include "qmrt/qmrt.h"
+#include "qmrt/tokenizer.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace mlir::qm;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.onnx | model.mlir(bc)>"));
+static cl::opt<std::string> outputPath("o", cl::Required,
+                                       cl::desc("Output MLIR bytecode"));
+static cl::opt<std::string> method("method", cl::init("gptq"),
+                                   cl::desc("rtn or gptq"));
+static cl::opt<unsigned> bits("bits", cl::init(4), cl::desc("2, 3, 4 or 8"));
+static cl::opt<int64_t> groupSize("group-size", cl::init(128),
+                                  cl::desc("-1 = per channel"));
+static cl::opt<bool> symmetric("symmetric", cl::desc("Symmetric codes"));
+static cl::opt<bool> actOrder("act-order", cl::desc("GPTQ act-order"));
+static cl::opt<bool> staticGroups("static-groups",
+                                  cl::desc("GPTQ act-order with static groups"));
+static cl::opt<double> dampPercent("damp-percent", cl::init(0.01),
+                                   cl::desc("GPTQ damping / mean(diag H)"));
+static cl::opt<int64_t> blockSize("block-size", cl::init(128),
+                                  cl::desc("GPTQ lazy-update block"));
+static cl::opt<bool> includeHead("include-head", cl::desc("Quantize the head"));
+static cl::opt<bool> includeEmbeddings("include-embeddings",
+                                       cl::desc("Quantize embedding tables"));
+static cl::opt<std::string> configFile("config",
+                                       cl::desc("Per-layer overrides file"));
+static cl::opt<std::string> layout("layout", cl::init("unpacked"),
+                                   cl::desc("unpacked or k_packed"));
+static cl::opt<std::string> calibFiles("calib",
+    cl::desc("Calibration text files (comma-separated, joined with id 0)"));
+static cl::opt<int64_t> calibSamples("calib-samples", cl::init(128),
+                                     cl::desc("Calibration windows"));
+static cl::opt<int64_t> calibLen("calib-len", cl::init(512),
+                                 cl::desc("Tokens per calibration window"));
+static cl::opt<uint64_t> calibSeed("calib-seed", cl::init(0),
+                                   cl::desc("Seed of the window offsets"));
+static cl::opt<std::string> orderOpt("order", cl::init("per-layer"),
+    cl::desc("per-layer, true-sequential or one-shot"));
+static cl::opt<std::string> tokenizerPath("tokenizer",
+    cl::desc("tokenizer.json (default: next to the model)"));
+static cl::opt<std::string> statsOut("stats-out",
+    cl::desc("Also write the statistics of the last calibration run"));
+static cl::opt<int> threads("num-threads", cl::init(0),
+                            cl::desc("Kernel threads (0: all)"));
+
+[[noreturn]] static void fail(const llvm::Twine &msg) {
+  llvm::errs() << "quant-quantize: error: " << msg << "\n";
+  std::exit(1);
+}
+
+static double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t)
+      .count();
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  mlir::qm::registerAllPasses();
+  cl::ParseCommandLineOptions(argc, argv, "quant-mlir weight quantizer\n");
+  if (threads > 0)
+    qmrt_set_num_threads(threads);
+  auto start = std::chrono::steady_clock::now();
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  mlir::qm::registerAllDialects(registry);
+  registerOnnxImportDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+
+  bool gptq = method == "gptq";
+  if (!gptq && method != "rtn")
+    fail("unknown --method '" + method + "' (expected rtn or gptq)");
+  CalibrationOrder order = CalibrationOrder::PerLayer;
+  if (orderOpt == "true-sequential")
+    order = CalibrationOrder::TrueSequential;
+  else if (orderOpt == "one-shot")
+    order = CalibrationOrder::OneShot;
+  else if (orderOpt != "per-layer")
+    fail("unknown --order '" + orderOpt +
+         "' (expected per-layer, true-sequential or one-shot)");
+
+  // Calibration tokens first: bad input fails before any heavy work.
+  std::vector<int32_t> windows;
+  if (gptq) {
+    if (calibFiles.empty())
+      fail("--method=gptq needs calibration text (--calib)");
+    std::string tokPath = tokenizerPath;
+    if (tokPath.empty()) {
+      llvm::SmallString<256> p(llvm::sys::path::parent_path(inputPath));
+      llvm::sys::path::append(p, "tokenizer.json");
+      tokPath = p.str().str();
+    }
+    std::string error;
+    auto tokenizer = qmrt::Tokenizer::loadFromFile(tokPath, error);
+    if (!tokenizer)
+      fail(error);
+    std::vector<int32_t> stream;
+    if (!qmrt::encodeFilesJoined(*tokenizer, qmrt::splitFileList(calibFiles),
+                                 stream, error))
+      fail(error);
+    if (!qmrt::sampleCalibrationWindows(stream, calibSamples, calibLen,
+                                        calibSeed, windows, error))
+      fail(error);
+  }
+
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(inputPath).ends_with(".onnx")) {
+    OnnxImportOptions options;
+    options.pinnedShapes["input_ids"] = {1, calibLen};
+    auto imported = importOnnxModel(ctx, inputPath, options);
+    if (failed(imported))
+      fail("cannot import '" + inputPath + "'");
+    module = std::move(*imported);
+  } else {
+    module = parseSourceFile<ModuleOp>(inputPath, &ctx);
+    if (!module)
+      fail("cannot parse '" + inputPath + "'");
+  }
+  double importSeconds = since(start);
+
+  WeightQuantOptions options;
+  options.gptq = gptq;
+  options.config.bits = bits;
+  options.config.groupSize = groupSize;
+  options.config.symmetric = symmetric;
+  options.config.actOrder = actOrder;
+  options.config.staticGroups = staticGroups;
+  options.config.dampPercent = dampPercent;
+  options.config.blockSize = blockSize;
+  options.includeHead = includeHead;
+  options.includeEmbeddings = includeEmbeddings;
+  options.configFile = configFile;
+  if (layout == "k_packed")
+    options.layout = qweight::Layout::k_packed;
+  else if (layout != "unpacked")
+    fail("unknown --layout '" + layout + "' (expected unpacked or k_packed)");
+
+  if (!gptq) {
+    if (failed(quantizeWeights(*module, options, nullptr)))
+      fail("quantization failed");
+  } else {
+    double compileSeconds = 0;
+    CalibrationStats lastStats;
+    auto runner = [&](ModuleOp instrumented, CalibrationStats &stats) {
+      auto t0 = std::chrono::steady_clock::now();
+      auto model = CPUModel::compile(instrumented);
+      if (failed(model))
+        return failure();
+      compileSeconds += since(t0);
+      if ((*model)->getInputSize() != calibLen)
+        return instrumented.emitError("the model takes ")
+               << (*model)->getInputSize() << " tokens per call, expected "
+               << calibLen.getValue() << " (1 x calib-len)";
+      std::vector<int64_t> ids(calibLen);
+      std::vector<float> logits((*model)->getOutputSize());
+      qmrt_set_observer(&CalibrationStats::observerCallback, &stats);
+      for (int64_t w = 0; w < calibSamples; ++w) {
+        for (int64_t i = 0; i < calibLen; ++i)
+          ids[i] = windows[w * calibLen + i];
+        if (failed((*model)->run(ids.data(), logits.data()))) {
+          qmrt_set_observer(nullptr, nullptr);
+          return failure();
+        }
+      }
+      qmrt_set_observer(nullptr, nullptr);
+      if (!statsOut.empty())
+        lastStats.mergeFrom(stats);
+      return success();
+    };
+    auto report = runSequentialGPTQ(*module, options, order, runner);
+    if (failed(report))
+      fail("gptq failed");
+    llvm::outs() << "calibration runs: " << report->calibrationRuns
+                 << ", matmuls: " << report->quantizedMatmuls
+                 << ", compile s: " << compileSeconds
+                 << ", calibration s (incl. compile): "
+                 << report->calibrationSeconds
+                 << ", solve s: " << report->solveSeconds << "\n";
+    std::string error;
+    if (!statsOut.empty() && !lastStats.save(statsOut, error))
+      fail(error);
+  }
+
+  std::string error;
+  auto out = openOutputFile(outputPath, &error);
+  if (!out)
+    fail(error);
+  if (failed(writeBytecodeToFile(*module, out->os())))
+    fail("cannot write '" + outputPath + "'");
+  out->keep();
+  llvm::outs() << "import s: " << importSeconds << ", total s: " << since(start)
+               << "\n";
+  return 0;
+}
