@@ -89,10 +89,10 @@ def run_driver(driver, mode, w_nk, h, bits, group, flags, workdir):
     wp, hp, out = (os.path.join(workdir, x) for x in ("w.f32", "h.f64", "out"))
     w_nk.astype(np.float32).tofile(wp)
     (h if h is not None else np.zeros(1)).astype(np.float64).tofile(hp)
-    rc = os.spawnv(os.P_WAIT, driver, [driver, mode, str(n), str(k), str(bits),
-                                       str(group), flags or "-", wp, hp, out])
-    if rc != 0:
-        raise SystemExit(f"quant-solver-driver failed ({rc})")
+    import subprocess
+    subprocess.run([driver, mode, str(n), str(k), str(bits), str(group),
+                    flags or "-", wp, hp, out], check=True,
+                   stdout=subprocess.DEVNULL)
     codes = np.fromfile(out + ".codes", np.uint8).reshape(n, k).astype(np.float32)
     scales = np.fromfile(out + ".scales", np.float32).reshape(n, -1)
     zeros = np.fromfile(out + ".zeros", np.uint8).reshape(n, -1).astype(np.float32)
@@ -130,6 +130,9 @@ def collect(model, acts, calib, threads):
     """H = 2 XᵀX / n (f64), mean |x| and n for each activation name."""
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
+    # Only the observed activations are outputs, so onnxruntime drops the
+    # layers after them and the head.
+    del probe.graph.output[:]
     for a in acts:
         probe.graph.output.append(onnx.helper.make_tensor_value_info(a, onnx.TensorProto.FLOAT, None))
     sess = session(probe, threads)
