@@ -42,6 +42,7 @@ static uint64_t hashData(const float *data, int64_t count, int64_t cols) {
 void CalibrationStats::accumulate(const char *tagPtr, const float *data,
                                   int64_t rows, int64_t cols) {
   std::string tag(tagPtr ? tagPtr : "");
+  std::lock_guard<std::mutex> lock(*mutex);
   if (filter && !filter(tag))
     return;
   if (cols <= 0 || rows < 0) {

@@ -28,6 +28,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,6 +44,7 @@ public:
   CalibrationStats &operator=(CalibrationStats &&) = default;
 
   /// Adds `rows` x `cols` row-major f32 activations observed for `tag`.
+  /// Safe to call from several threads (calls are serialized).
   /// A width that differs from the tag's earlier calls is recorded as an
   /// error (see getError) and the call is ignored.
   void accumulate(const char *tag, const float *data, int64_t rows,
@@ -88,6 +90,7 @@ private:
   std::unordered_map<uint64_t, std::weak_ptr<Entry>> byChain;
   std::function<bool(const std::string &)> filter;
   std::string error;
+  std::unique_ptr<std::mutex> mutex = std::make_unique<std::mutex>();
 };
 
 } // namespace mlir::qm
