@@ -23,7 +23,9 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -93,6 +95,7 @@ static double since(std::chrono::steady_clock::time_point t) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::registerAllPasses(); // the CPU pipeline parses upstream passes
   mlir::qm::registerAllPasses();
   cl::ParseCommandLineOptions(argc, argv, "quant-mlir weight quantizer\n");
   if (threads > 0)
@@ -100,8 +103,8 @@ int main(int argc, char **argv) {
   auto start = std::chrono::steady_clock::now();
 
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
   mlir::qm::registerAllDialects(registry);
   registerOnnxImportDialects(registry);
   MLIRContext ctx(registry);
@@ -181,7 +184,8 @@ int main(int argc, char **argv) {
   } else {
     double compileSeconds = 0;
     CalibrationStats lastStats;
-    auto runner = [&](ModuleOp instrumented, CalibrationStats &stats) {
+    auto runner = [&](ModuleOp instrumented,
+                      CalibrationStats &stats) -> LogicalResult {
       auto t0 = std::chrono::steady_clock::now();
       auto model = CPUModel::compile(instrumented);
       if (failed(model))
