@@ -209,3 +209,199 @@ mlir::qm::qgraph::reduceShape(ArrayRef<int64_t> input,
   }
   return out;
 }
+
+//===----------------------------------------------------------------------===//
+// refineResultTypes
+//===----------------------------------------------------------------------===//
+
+/// The more static of two shapes of equal rank: a dynamic size takes the
+/// other's size. Returns std::nullopt on a conflict (two different static
+/// sizes) or a rank mismatch.
+static std::optional<SmallVector<int64_t>> meetShapes(ArrayRef<int64_t> current,
+                                                      ArrayRef<int64_t> computed) {
+  if (current.size() != computed.size())
+    return std::nullopt;
+  SmallVector<int64_t> out;
+  for (auto [a, b] : llvm::zip(current, computed)) {
+    if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b)
+      return std::nullopt;
+    out.push_back(ShapedType::isDynamic(a) ? b : a);
+  }
+  return out;
+}
+
+static bool constInts(Value v, SmallVectorImpl<int64_t> &out) {
+  return v && getConstantIntValues(v, out);
+}
+
+static ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+/// Computed result shapes of the value-dependent and shape-preserving ops;
+/// empty when nothing is known.
+static SmallVector<SmallVector<int64_t>> computeShapes(Operation *op) {
+  using Shapes = SmallVector<SmallVector<int64_t>>;
+  auto one = [](ArrayRef<int64_t> s) { return Shapes{SmallVector<int64_t>(s)}; };
+  SmallVector<int64_t> a, b, c, d;
+
+  // Result shape = shape of operand 0.
+  if (isa<NegOp, SqrtOp, ReciprocalOp, CosOp, SinOp, SigmoidOp, TanhOp, ErfOp,
+          ExpOp, LogOp, NotOp, IdentityOp, CastOp, SoftmaxOp, LayerNormOp,
+          RMSNormOp, CumSumOp, TriluOp, DequantizeLinearOp>(op))
+    return one(shapeOf(op->getOperand(0)));
+
+  if (auto nbits = dyn_cast<MatMulNBitsOp>(op)) {
+    SmallVector<int64_t> s(shapeOf(nbits.getA()));
+    if (s.empty())
+      return {};
+    s.back() = nbits.getN();
+    return one(s);
+  }
+  if (auto reshape = dyn_cast<ReshapeOp>(op)) {
+    if (!constInts(reshape.getShape(), a))
+      return {};
+    return one(reshapeShape(shapeOf(reshape.getInput()), a, reshape.getAllowzero()));
+  }
+  if (auto expand = dyn_cast<ExpandOp>(op)) {
+    if (!constInts(expand.getShape(), a))
+      return {};
+    auto s = expandShape(shapeOf(expand.getInput()), a);
+    return succeeded(s) ? one(*s) : Shapes{};
+  }
+  if (auto slice = dyn_cast<SliceOp>(op)) {
+    ArrayRef<int64_t> in = shapeOf(slice.getInput());
+    bool axesKnown = !slice.getAxes() || constInts(slice.getAxes(), c);
+    bool stepsKnown = !slice.getSteps() || constInts(slice.getSteps(), d);
+    if (constInts(slice.getStarts(), a) && constInts(slice.getEnds(), b) &&
+        axesKnown && stepsKnown) {
+      auto s = sliceShape(in, a, b,
+                          slice.getAxes() ? std::optional<ArrayRef<int64_t>>(c) : std::nullopt,
+                          slice.getSteps() ? std::optional<ArrayRef<int64_t>>(d) : std::nullopt);
+      return succeeded(s) ? one(*s) : Shapes{};
+    }
+    // Unsliced dimensions keep their size.
+    if (slice.getAxes() && axesKnown) {
+      SmallVector<int64_t> s(in);
+      for (int64_t ax : c) {
+        auto n = normalizeAxis(ax, in.size());
+        if (failed(n))
+          return {};
+        s[*n] = ShapedType::kDynamic;
+      }
+      return one(s);
+    }
+    return {};
+  }
+  if (auto range = dyn_cast<RangeOp>(op)) {
+    Attribute s, l, dl;
+    if (!matchPattern(range.getStart(), m_Constant(&s)) ||
+        !matchPattern(range.getLimit(), m_Constant(&l)) ||
+        !matchPattern(range.getDelta(), m_Constant(&dl)))
+      return {};
+    auto n = rangeSize(s, l, dl);
+    return succeeded(n) ? one({*n}) : Shapes{};
+  }
+  if (auto cos = dyn_cast<ConstantOfShapeOp>(op)) {
+    if (!constInts(cos.getShape(), a) || llvm::any_of(a, [](int64_t x) { return x < 0; }))
+      return {};
+    return one(a);
+  }
+  if (auto squeeze = dyn_cast<SqueezeOp>(op)) {
+    std::optional<ArrayRef<int64_t>> axes;
+    if (squeeze.getAxes()) {
+      if (!constInts(squeeze.getAxes(), a))
+        return {};
+      axes = ArrayRef<int64_t>(a);
+    }
+    auto s = squeezeShape(shapeOf(squeeze.getInput()), axes);
+    return succeeded(s) ? one(*s) : Shapes{};
+  }
+  if (auto unsqueeze = dyn_cast<UnsqueezeOp>(op)) {
+    if (!constInts(unsqueeze.getAxes(), a))
+      return {};
+    auto s = unsqueezeShape(shapeOf(unsqueeze.getInput()), a);
+    return succeeded(s) ? one(*s) : Shapes{};
+  }
+  auto reduce = [&](auto r) -> Shapes {
+    std::optional<ArrayRef<int64_t>> axes;
+    if (r.getAxes()) {
+      if (!constInts(r.getAxes(), a))
+        return {};
+      axes = ArrayRef<int64_t>(a);
+    }
+    auto s = reduceShape(shapeOf(r.getInput()), axes, r.getKeepdims(),
+                         r.getNoopWithEmptyAxes());
+    return succeeded(s) ? one(*s) : Shapes{};
+  };
+  if (auto r = dyn_cast<ReduceMeanOp>(op))
+    return reduce(r);
+  if (auto r = dyn_cast<ReduceSumOp>(op))
+    return reduce(r);
+  if (auto r = dyn_cast<ReduceMaxOp>(op))
+    return reduce(r);
+  if (auto split = dyn_cast<SplitOp>(op)) {
+    ArrayRef<int64_t> in = shapeOf(split.getInput());
+    auto ax = normalizeAxis(split.getAxis(), in.size());
+    if (failed(ax))
+      return {};
+    int64_t n = split.getNumResults();
+    SmallVector<int64_t> sizes(n, ShapedType::kDynamic);
+    if (split.getSplit()) {
+      if (constInts(split.getSplit(), a) && (int64_t)a.size() == n)
+        sizes.assign(a.begin(), a.end());
+    } else if (!ShapedType::isDynamic(in[*ax]) && n > 0) {
+      // ONNX: equal parts of ceil(d / n), the last one smaller.
+      int64_t part = llvm::divideCeil(in[*ax], n);
+      for (int64_t i = 0; i < n; ++i)
+        sizes[i] = std::max<int64_t>(0, std::min(part, in[*ax] - i * part));
+    }
+    Shapes out;
+    for (int64_t size : sizes) {
+      SmallVector<int64_t> s(in);
+      s[*ax] = size;
+      out.push_back(s);
+    }
+    return out;
+  }
+  return {};
+}
+
+LogicalResult mlir::qm::qgraph::refineResultTypes(Operation *op,
+                                                  SmallVectorImpl<Type> &types) {
+  types.clear();
+  if (op->getNumResults() == 0 ||
+      !llvm::all_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>))
+    return failure();
+  SmallVector<SmallVector<int64_t>> shapes;
+  if (auto infer = dyn_cast<InferTypeOpInterface>(op)) {
+    SmallVector<Type> inferred;
+    if (failed(infer.inferReturnTypes(op->getContext(), std::nullopt,
+                                      op->getOperands(), op->getRawDictionaryAttrs(),
+                                      op->getPropertiesStorage(), op->getRegions(),
+                                      inferred)))
+      return failure();
+    for (Type t : inferred) {
+      auto rt = dyn_cast<RankedTensorType>(t);
+      if (!rt)
+        return failure();
+      shapes.emplace_back(rt.getShape());
+    }
+  } else {
+    shapes = computeShapes(op);
+  }
+  if (shapes.size() != op->getNumResults())
+    return failure();
+  bool changed = false;
+  for (auto [result, shape] : llvm::zip(op->getResults(), shapes)) {
+    auto current = cast<RankedTensorType>(result.getType());
+    auto meet = meetShapes(current.getShape(), shape);
+    if (!meet)
+      return failure();
+    auto refined = RankedTensorType::get(*meet, current.getElementType(),
+                                         current.getEncoding());
+    changed |= refined != current;
+    types.push_back(refined);
+  }
+  return success(changed);
+}
