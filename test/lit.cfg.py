@@ -30,9 +30,11 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qm_tools_dir, config.llvm_tools_dir]
 tools = ["quant-opt", "quant-translate", "quant-compile", "quant-run"]
-llvm_config.add_tool_substitutions(
-    [t for t in tools if os.path.exists(os.path.join(config.qm_tools_dir, t))],
-    tool_dirs)
+built_tools = [t for t in tools if os.path.exists(os.path.join(config.qm_tools_dir, t))]
+llvm_config.add_tool_substitutions(built_tools, tool_dirs)
+# Each built tool is a feature (REQUIRES: quant-translate).
+for t in built_tools:
+    config.available_features.add(t)
 
 # Features tests can REQUIRES: on.
 if os.path.isdir(config.qm_shared_dir):
