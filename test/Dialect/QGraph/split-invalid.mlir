@@ -62,3 +62,12 @@ func.func @split_sizes_rank(%x: tensor<4xf32>, %sizes: tensor<1x2xi64>) -> tenso
   %0:2 = qgraph.split %x, %sizes {axis = 0 : si64} : (tensor<4xf32>, tensor<1x2xi64>) -> (tensor<2xf32>, tensor<2xf32>)
   return %0#0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @split_negative_size(%x: tensor<?xf32>) -> tensor<?xf32> {
+  %sizes = arith.constant dense<[-1, 5]> : tensor<2xi64>
+  // expected-error @+1 {{'qgraph.split' op invalid size (-1) in 'split'}}
+  %0:2 = qgraph.split %x, %sizes {axis = 0 : si64} : (tensor<?xf32>, tensor<2xi64>) -> (tensor<?xf32>, tensor<?xf32>)
+  return %0#0 : tensor<?xf32>
+}

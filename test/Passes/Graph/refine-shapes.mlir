@@ -200,3 +200,19 @@ func.func @caller(%x: tensor<4xf32>) -> tensor<?xf32> {
 func.func @bad_pin(%x: tensor<4xf32> {qgraph.name = "bad"}) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
+
+// -----
+
+// qweight ops follow their activation operand.
+// NOFOLD-LABEL: func.func @qweight_ops
+// NOFOLD-SAME: -> tensor<2x8xf32>
+// NOFOLD: qweight.observe %{{.*}} : tensor<2x64xf32>
+// NOFOLD: qweight.matmul %{{.*}} : (tensor<2x64xf32>, {{.*}}) -> tensor<2x8xf32>
+func.func @qweight_ops(%x: tensor<2x64xf32>, %w: !qweight.weight<k = 64, n = 8, bits = 4, group_size = 32, symmetric = true, act_order = false, layout = unpacked, scale_type = f32>) -> tensor<?x?xf32> {
+  %0 = qgraph.identity %x : tensor<2x64xf32>
+  %c = tensor.cast %0 : tensor<2x64xf32> to tensor<?x64xf32>
+  %1 = qgraph.add %c, %0 : (tensor<?x64xf32>, tensor<2x64xf32>) -> tensor<?x64xf32>
+  %2 = qweight.observe %1 tag "t" : tensor<?x64xf32>
+  %3 = qweight.matmul %2, %w : (tensor<?x64xf32>, !qweight.weight<k = 64, n = 8, bits = 4, group_size = 32, symmetric = true, act_order = false, layout = unpacked, scale_type = f32>) -> tensor<?x?xf32>
+  return %3 : tensor<?x?xf32>
+}
