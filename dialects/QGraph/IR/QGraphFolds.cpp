@@ -196,6 +196,7 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
                         });
 }
 
+// Float arithmetic is never evaluated at compile time.
 OpFoldResult PowOp::fold(FoldAdaptor) { return {}; }
 
 OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
@@ -284,8 +285,6 @@ OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
 OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
-  // cast(cast(x)) with a widening-free round trip: i64 -> i64 through a
-  // wider or equal type keeps the value.
   auto input = smallConstant(adaptor.getInput());
   if (!input || !foldableResult(getType()))
     return {};
