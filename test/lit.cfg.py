@@ -21,6 +21,9 @@ config.substitutions.append(("%shared", config.qm_shared_dir))
 config.substitutions.append(("%qm_src", config.qm_src_root))
 config.substitutions.append(("%qm_obj", config.qm_obj_root))
 config.substitutions.append(("%mlir_dir", config.mlir_dir))
+# MLIR's .td files, for tests that run mlir-tblgen on ours.
+config.substitutions.append(
+    ("%mlir_include", os.path.join(os.path.dirname(config.llvm_tools_dir), "include")))
 config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%cc", config.c_compiler))
