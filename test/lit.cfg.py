@@ -29,7 +29,8 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qm_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-translate", "quant-compile", "quant-run"]
+tools = ["quant-opt", "quant-translate", "quant-compile", "quant-run",
+         "qmrt-tokenize"]
 llvm_config.add_tool_substitutions(
     [t for t in tools if os.path.exists(os.path.join(config.qm_tools_dir, t))],
     tool_dirs)
@@ -53,5 +54,8 @@ try:
     if subprocess.run([config.qm_python, "-c", "import onnxruntime"],
                       capture_output=True, timeout=60).returncode == 0:
         config.available_features.add("onnxruntime")
+    if subprocess.run([config.qm_python, "-c", "import tokenizers"],
+                      capture_output=True, timeout=60).returncode == 0:
+        config.available_features.add("tokenizers")
 except Exception:
     pass

@@ -146,7 +146,9 @@ private:
     }
     while (true) {
       skipSpace();
-      if (pos_ >= text_.size() || text_[pos_] != '"')
+      if (pos_ >= text_.size())
+        return fail("unexpected end of input in an object");
+      if (text_[pos_] != '"')
         return fail("expected a string key");
       std::string key;
       if (!parseString(key))

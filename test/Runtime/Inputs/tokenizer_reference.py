@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 """Reference checks of qmrt-tokenize against the Python `tokenizers` package.
 
-  tokenizer_reference.py ids TOOL TOKENIZER TMPDIR FILE...
-      For every FILE: the ids of `TOOL --encode FILE` must equal
+  tokenizer_reference.py ids TOOL TOKENIZER TMPDIR FILE|DIR...
+      For every FILE (and every *.txt file under each DIR, recursively): the ids of `TOOL --encode FILE` must equal
       tokenizers' Tokenizer.encode(text).ids exactly (whole sequence), and
       `TOOL --decode` of them must give back the file's bytes.
+  tokenizer_reference.py fuzz TOOL TOKENIZER TMPDIR SEED
+      The same check on generated text that exercises every branch of the
+      pre-tokenizer regex: white space of all kinds (Unicode White_Space
+      and look-alikes that are not), letters, marks and numbers of several
+      scripts, contractions, 4-byte characters, control characters and the
+      <|endoftext|> added token, in random order.
   tokenizer_reference.py protocol TOOL TOKENIZER NAME=FILE[,FILE...]...
       For every evaluation set: the windows `TOOL --eval-windows` reports
       must equal the protocol of ../shared/models/README.md computed here
@@ -28,10 +34,23 @@ def read_ids(path):
     return ids
 
 
+def expand(paths):
+    files = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, _, names in os.walk(path):
+                files.extend(os.path.join(root, n) for n in names
+                             if n.endswith(".txt"))
+        else:
+            files.append(path)
+    return sorted(files)
+
+
 def check_ids(tool, tokenizer_path, tmp, files):
     os.makedirs(tmp, exist_ok=True)
+    files = expand(files)
     tok = Tokenizer.from_file(tokenizer_path)
-    texts = [open(f, encoding="utf-8").read() for f in files]
+    texts = [open(f, encoding="utf-8", newline="").read() for f in files]
     # One batch: the Rust library encodes the files in parallel.
     refs = tok.encode_batch(texts, add_special_tokens=False)
     failures = 0
@@ -65,16 +84,62 @@ def check_ids(tool, tokenizer_path, tmp, files):
     return 1 if failures else 0
 
 
+FRAGMENTS = [
+    # ASCII words, numbers, punctuation, contractions
+    "the", "The", "a", "I", "x", "hello", "don't", "it's", "we've", "they're",
+    "I'm", "you'll", "he'd", "'s", "'S", "'t", "'re", "'ll", "'d", "'m",
+    "'ve", "'", "''", "'x", "12", "3.14", "2024", "0", "-", "--", "...", ",",
+    ".", "!?", "(", ")", "[x]", "{}", "<", ">", "&&", "#", "@", "$5",
+    "foo_bar", "a1b2", "C++", "\\", "/usr/bin", "=" * 40, "-" * 75,
+    # white space: ASCII and Unicode White_Space (\s in Oniguruma)
+    " ", "  ", "   ", "\t", "\n", "\n\n", " \n", "\n ", "\r\n", "\x0b",
+    "\x0c", "\xa0", "\x85", "\u1680", "\u2000", "\u2003", "\u200a",
+    "\u2028", "\u2029", "\u202f", "\u205f", "\u3000",
+    # look-alikes that are not \s: controls, zero-width, BOM
+    "\x00", "\x1c", "\x1f", "\x7f", "\u200b", "\u180e", "\ufeff",
+    "\u200e",
+    # letters of other scripts (L*), with combining marks (Mn, not L)
+    "caf\xe9", "cafe\u0301", "stra\xdfe", "\u0391\u03b8\u03ae\u03bd\u03b1",
+    "\u041c\u043e\u0441\u043a\u0432\u0430", "\u6771\u4eac", "\ud55c\uad6d\uc5b4",
+    "\u0627\u0644\u0639\u0631\u0628\u064a\u0629", "\u05e9\u05dc\u05d5\u05dd",
+    "\u0939\u093f\u0928\u094d\u0926\u0940", "\u0e20\u0e32\u0e29\u0e32",
+    "\u02b0", "\xaa", "\u3005",
+    # numbers (N*): other digits, No, Nl
+    "\u0661\u0662", "\u0967", "\xb2", "\xbd", "\u2160\u216b", "\u2460",
+    "\uff11",
+    # symbols, 4-byte characters, private use
+    "\u20ac", "\xa9", "\u2500\u2500", "\u2192", "\U0001f600", "\U0001f44d\U0001f3fd",
+    "\U0001d400", "\U00010348", "\ue000", "\u0301",
+    # the added token, whole and broken
+    "<|endoftext|>", "<|endoftext|><|endoftext|>", "<|endof", "|>", "<|",
+]
+
+
+def fuzz_text(seed, pieces=60000):
+    import random
+    rng = random.Random(seed)
+    out = []
+    for _ in range(pieces):
+        out.append(rng.choice(FRAGMENTS))
+        if rng.random() < 0.5:
+            out.append(" ")
+    return "".join(out)
+
+
 def check_protocol(tool, tokenizer_path, sets):
     tok = Tokenizer.from_file(tokenizer_path)
+    specs = [spec.split("=", 1) for spec in sets]
+    paths = sorted({p for _, files in specs for p in files.split(",")})
+    texts = [open(p, encoding="utf-8", newline="").read() for p in paths]
+    ids = dict(zip(paths, (e.ids for e in
+                           tok.encode_batch(texts, add_special_tokens=False))))
     failures = 0
-    for spec in sets:
-        name, files = spec.split("=", 1)
+    for name, files in specs:
         stream = []
         for i, path in enumerate(files.split(",")):
             if i:
                 stream.append(0)
-            stream.extend(tok.encode(open(path, encoding="utf-8").read()).ids)
+            stream.extend(ids[path])
         windows = min(len(stream) // 512, 400)
         expected = (f"stream-tokens {len(stream)} windows {windows} "
                     f"length 512 predicted {windows * 511}")
@@ -90,6 +155,12 @@ def check_protocol(tool, tokenizer_path, sets):
 def main(argv):
     if len(argv) >= 5 and argv[1] == "ids":
         return check_ids(argv[2], argv[3], argv[4], argv[5:])
+    if len(argv) == 6 and argv[1] == "fuzz":
+        os.makedirs(argv[4], exist_ok=True)
+        path = os.path.join(argv[4], f"fuzz-{argv[5]}.txt")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(fuzz_text(int(argv[5])))
+        return check_ids(argv[2], argv[3], argv[4], [path])
     if len(argv) >= 4 and argv[1] == "protocol":
         return check_protocol(argv[2], argv[3], argv[4:])
     print(__doc__)
