@@ -11,7 +11,13 @@
 //       [--output OUT]
 //       text of ids read from IDS (decimal text, or int32 with --binary)
 //   qmrt-tokenize --tokenizer T --eval-windows FILE[,FILE...]
-//       the perplexity protocol's windows: stream tokens, windows, predicted
+//       [--max-windows N] [--window-length L] [--dump-windows OUT]
+//       [--logits-stdin [--vocab V]]
+//       the perplexity protocol's windows: stream tokens, windows, predicted;
+//       --dump-windows writes their ids (int32); --logits-stdin then reads
+//       each window's logits ([L, V] float32, window after window) from
+//       stdin and prints the protocol's perplexity (so any model runner can
+//       be plugged in front)
 //   qmrt-tokenize --tokenizer T --calib FILE --samples N --length L --seed S
 //       calibration sample offsets
 //   --time  reports the encode time on stderr
@@ -46,6 +52,8 @@ void usage() {
          "  --text STRING             ids of STRING\n"
          "  --decode IDS              text of the ids in file IDS\n"
          "  --eval-windows FILE[,...] the perplexity protocol's windows\n"
+         "      [--max-windows N] [--window-length L] [--dump-windows OUT]\n"
+         "      [--logits-stdin [--vocab V]]  perplexity of logits on stdin\n"
          "  --calib FILE --samples N --length L [--seed S]\n"
          "                            calibration sample offsets\n"
          "options:\n"
@@ -91,8 +99,12 @@ void printIds(const std::vector<int32_t> &ids) {
 
 int main(int argc, char **argv) {
   std::string tokenizerPath, mode, modeArg, output, seedText = "0";
-  int64_t samples = 0, length = 0;
-  bool binary = false, skipSpecial = false, timing = false;
+  std::string dumpWindows;
+  int64_t samples = 0, length = 0, vocab = 0;
+  int64_t maxWindows = qmrt::kEvalMaxWindows,
+          windowLength = qmrt::kEvalWindowLength;
+  bool binary = false, skipSpecial = false, timing = false,
+       logitsStdin = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](std::string &into) {
@@ -127,6 +139,20 @@ int main(int argc, char **argv) {
     } else if (arg == "--seed") {
       if (!value(seedText))
         return fail("--seed needs an integer");
+    } else if (arg == "--max-windows") {
+      if (!intValue(maxWindows))
+        return fail("--max-windows needs an integer");
+    } else if (arg == "--window-length") {
+      if (!intValue(windowLength))
+        return fail("--window-length needs an integer");
+    } else if (arg == "--vocab") {
+      if (!intValue(vocab) || vocab < 1)
+        return fail("--vocab needs a positive integer");
+    } else if (arg == "--dump-windows") {
+      if (!value(dumpWindows))
+        return fail("--dump-windows needs a file");
+    } else if (arg == "--logits-stdin") {
+      logitsStdin = true;
     } else if (arg == "--binary") {
       binary = true;
     } else if (arg == "--skip-special") {
@@ -226,14 +252,44 @@ int main(int argc, char **argv) {
 
   if (mode == "--eval-windows") {
     qmrt::EvalWindows windows;
-    if (!qmrt::makeEvalWindowsFromFiles(
-            *tokenizer, qmrt::splitFileList(modeArg), windows, error))
+    if (!qmrt::makeEvalWindowsFromFiles(*tokenizer,
+                                        qmrt::splitFileList(modeArg), windows,
+                                        error, windowLength, maxWindows))
       return fail(error);
     std::printf("stream-tokens %lld windows %lld length %lld predicted %lld\n",
                 static_cast<long long>(windows.streamTokens),
                 static_cast<long long>(windows.count),
                 static_cast<long long>(windows.length),
                 static_cast<long long>(windows.predictedTokens()));
+    std::fflush(stdout);
+    if (!dumpWindows.empty() &&
+        !writeFile(dumpWindows, windows.tokens.data(),
+                   windows.tokens.size() * sizeof(int32_t), error))
+      return fail(error);
+    if (!logitsStdin)
+      return 0;
+    if (vocab == 0)
+      vocab = tokenizer->vocabSize();
+    auto readLogits = [&](const int32_t *, int64_t len,
+                          std::vector<float> &logits, std::string &err) {
+      logits.resize(len * vocab);
+      size_t got = std::fread(logits.data(), sizeof(float), logits.size(),
+                              stdin);
+      if (got != logits.size()) {
+        err = "stdin ended after " + std::to_string(got) +
+              " logits of a window of " + std::to_string(logits.size()) +
+              " (" + std::to_string(len) + " x " + std::to_string(vocab) + ")";
+        return false;
+      }
+      return true;
+    };
+    qmrt::PerplexityResult result;
+    if (!qmrt::evaluatePerplexity(windows, vocab, readLogits, result, error))
+      return fail(error);
+    std::printf("perplexity %.10f mean-nll %.12f windows %lld predicted %lld\n",
+                result.perplexity, result.meanNll,
+                static_cast<long long>(result.windows),
+                static_cast<long long>(result.predictedTokens));
     return 0;
   }
 
