@@ -27,6 +27,19 @@ std::vector<std::string> splitFileList(const std::string &list) {
   return out;
 }
 
+std::vector<std::string> resolveEvalFiles(const std::string &spec,
+                                          const std::string &dataDir) {
+  std::string dir = dataDir.empty() || dataDir.back() == '/' ? dataDir
+                                                             : dataDir + "/";
+  if (spec == "wikitext2")
+    return {dir + "wikitext2-test.txt"};
+  if (spec == "austen-heldout")
+    return {dir + "austen/persuasion.txt", dir + "austen/northangerabbey.txt"};
+  if (spec == "manpages-test")
+    return {dir + "manpages-test.txt"};
+  return splitFileList(spec);
+}
+
 bool encodeFilesJoined(const Tokenizer &tokenizer,
                        const std::vector<std::string> &paths,
                        std::vector<int32_t> &ids, std::string &error,

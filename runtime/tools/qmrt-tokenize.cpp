@@ -10,10 +10,11 @@
 //   qmrt-tokenize --tokenizer T --decode IDS [--binary] [--skip-special]
 //       [--output OUT]
 //       text of ids read from IDS (decimal text, or int32 with --binary)
-//   qmrt-tokenize --tokenizer T --eval-windows FILE[,FILE...]
-//       [--max-windows N] [--window-length L] [--dump-windows OUT]
+//   qmrt-tokenize --tokenizer T --eval-windows SET|FILE[,FILE...]
+//       [--data-dir DIR] [--max-windows N] [--window-length L] [--dump-windows OUT]
 //       [--logits-stdin [--vocab V]]
-//       the perplexity protocol's windows: stream tokens, windows, predicted;
+//       the perplexity protocol's windows: stream tokens, windows, predicted
+//       (SET: wikitext2, austen-heldout or manpages-test, in DIR);
 //       --dump-windows writes their ids (int32); --logits-stdin then reads
 //       each window's logits ([L, V] float32, window after window) from
 //       stdin and prints the protocol's perplexity (so any model runner can
@@ -51,7 +52,9 @@ void usage() {
          "  --encode FILE[,FILE...]   ids of the text (files joined by id 0)\n"
          "  --text STRING             ids of STRING\n"
          "  --decode IDS              text of the ids in file IDS\n"
-         "  --eval-windows FILE[,...] the perplexity protocol's windows\n"
+         "  --eval-windows SET|FILE[,...] the perplexity protocol's windows\n"
+         "      [--data-dir DIR]  folder of the named sets (wikitext2,\n"
+         "                        austen-heldout, manpages-test)\n"
          "      [--max-windows N] [--window-length L] [--dump-windows OUT]\n"
          "      [--logits-stdin [--vocab V]]  perplexity of logits on stdin\n"
          "  --calib FILE --samples N --length L [--seed S]\n"
@@ -99,7 +102,7 @@ void printIds(const std::vector<int32_t> &ids) {
 
 int main(int argc, char **argv) {
   std::string tokenizerPath, mode, modeArg, output, seedText = "0";
-  std::string dumpWindows;
+  std::string dumpWindows, dataDir = ".";
   int64_t samples = 0, length = 0, vocab = 0;
   int64_t maxWindows = qmrt::kEvalMaxWindows,
           windowLength = qmrt::kEvalWindowLength;
@@ -148,6 +151,9 @@ int main(int argc, char **argv) {
     } else if (arg == "--vocab") {
       if (!intValue(vocab) || vocab < 1)
         return fail("--vocab needs a positive integer");
+    } else if (arg == "--data-dir") {
+      if (!value(dataDir))
+        return fail("--data-dir needs a folder");
     } else if (arg == "--dump-windows") {
       if (!value(dumpWindows))
         return fail("--dump-windows needs a file");
@@ -252,9 +258,9 @@ int main(int argc, char **argv) {
 
   if (mode == "--eval-windows") {
     qmrt::EvalWindows windows;
-    if (!qmrt::makeEvalWindowsFromFiles(*tokenizer,
-                                        qmrt::splitFileList(modeArg), windows,
-                                        error, windowLength, maxWindows))
+    if (!qmrt::makeEvalWindowsFromFiles(
+            *tokenizer, qmrt::resolveEvalFiles(modeArg, dataDir), windows,
+            error, windowLength, maxWindows))
       return fail(error);
     std::printf("stream-tokens %lld windows %lld length %lld predicted %lld\n",
                 static_cast<long long>(windows.streamTokens),

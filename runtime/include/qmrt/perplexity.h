@@ -42,6 +42,15 @@ constexpr int32_t kEvalFileSeparator = 0; // <|endoftext|>
 /// entries are dropped.
 std::vector<std::string> splitFileList(const std::string &list);
 
+/// The evaluation set of a --eval-ppl style argument: one of the protocol's
+/// named sets, resolved in `dataDir` (the folder of ../shared/data),
+///   "wikitext2"      -> wikitext2-test.txt
+///   "austen-heldout" -> austen/persuasion.txt, austen/northangerabbey.txt
+///   "manpages-test"  -> manpages-test.txt
+/// or else a comma-separated file list (splitFileList).
+std::vector<std::string> resolveEvalFiles(const std::string &spec,
+                                          const std::string &dataDir);
+
 /// Encodes each file (see encodeFile) and concatenates the id sequences with
 /// `separator` between consecutive files. Errors name the file.
 bool encodeFilesJoined(const Tokenizer &tokenizer,

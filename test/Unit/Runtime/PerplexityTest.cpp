@@ -58,6 +58,18 @@ TEST(EvalWindows, SplitFileList) {
   EXPECT_TRUE(qmrt::splitFileList("").empty());
 }
 
+TEST(EvalWindows, NamedSets) {
+  using Files = std::vector<std::string>;
+  EXPECT_EQ(qmrt::resolveEvalFiles("austen-heldout", "/d"),
+            (Files{"/d/austen/persuasion.txt", "/d/austen/northangerabbey.txt"}));
+  EXPECT_EQ(qmrt::resolveEvalFiles("wikitext2", "/d/"),
+            (Files{"/d/wikitext2-test.txt"}));
+  EXPECT_EQ(qmrt::resolveEvalFiles("manpages-test", "d"),
+            (Files{"d/manpages-test.txt"}));
+  EXPECT_EQ(qmrt::resolveEvalFiles("x.txt,y.txt", "/d"),
+            (Files{"x.txt", "y.txt"}));
+}
+
 TEST(Nll, HandComputed) {
   // softmax([0, ln 2, ln 3]) = [1/6, 2/6, 3/6].
   const float logits[] = {0.0f, std::log(2.0f), std::log(3.0f)};
