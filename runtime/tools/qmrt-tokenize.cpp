@@ -7,6 +7,9 @@
 //       as decimal text (one line) or, with --output, raw little-endian int32
 //   qmrt-tokenize --tokenizer T --text STRING
 //       ids of a string given on the command line
+//   qmrt-tokenize --tokenizer T --pretokens FILE [--output OUT]
+//       byte lengths of the pre-tokenizer's pieces of the file's text
+//       (a debugging aid: compare with tokenizers' pre_tokenize_str)
 //   qmrt-tokenize --tokenizer T --decode IDS [--binary] [--skip-special]
 //       [--output OUT]
 //       text of ids read from IDS (decimal text, or int32 with --binary)
@@ -52,6 +55,7 @@ void usage() {
          "  --encode FILE[,FILE...]   ids of the text (files joined by id 0)\n"
          "  --text STRING             ids of STRING\n"
          "  --decode IDS              text of the ids in file IDS\n"
+         "  --pretokens FILE          byte lengths of the pre-tokens\n"
          "  --eval-windows SET|FILE[,...] the perplexity protocol's windows\n"
          "      [--data-dir DIR]  folder of the named sets (wikitext2,\n"
          "                        austen-heldout, manpages-test)\n"
@@ -124,7 +128,8 @@ int main(int argc, char **argv) {
       if (!value(tokenizerPath))
         return fail("--tokenizer needs a file");
     } else if (arg == "--encode" || arg == "--text" || arg == "--decode" ||
-               arg == "--eval-windows" || arg == "--calib") {
+               arg == "--eval-windows" || arg == "--calib" ||
+               arg == "--pretokens") {
       if (!mode.empty())
         return fail("give one mode only (" + mode + ", " + arg + ")");
       mode = arg;
@@ -177,8 +182,8 @@ int main(int argc, char **argv) {
     return fail("missing --tokenizer");
   if (mode.empty()) {
     usage();
-    return fail("missing mode (--encode, --text, --decode, --eval-windows or "
-                "--calib)");
+    return fail("missing mode (--encode, --text, --decode, --pretokens, "
+                "--eval-windows or --calib)");
   }
 
   std::string error;
@@ -216,6 +221,22 @@ int main(int argc, char **argv) {
                  ? 0
                  : fail(error);
     printIds(ids);
+    return 0;
+  }
+
+  if (mode == "--pretokens") {
+    std::string text;
+    if (!qmrt::readTextFile(modeArg, text, error))
+      return fail(error);
+    std::vector<int32_t> lengths;
+    for (std::string_view piece : tokenizer->preTokenize(text))
+      lengths.push_back(static_cast<int32_t>(piece.size()));
+    if (!output.empty())
+      return writeFile(output, lengths.data(),
+                       lengths.size() * sizeof(int32_t), error)
+                 ? 0
+                 : fail(error);
+    printIds(lengths);
     return 0;
   }
 

@@ -11,6 +11,13 @@
       and look-alikes that are not), letters, marks and numbers of several
       scripts, contractions, 4-byte characters, control characters and the
       <|endoftext|> added token, in random order.
+  tokenizer_reference.py classes TOOL TOKENIZER TMPDIR LO HI
+      The pre-tokenizer's pieces (byte lengths) of `TOOL --pretokens` must
+      equal tokenizers' ByteLevel pre_tokenize_str on a text that puts every
+      code point c in [LO, HI) (hex; surrogates skipped) after a letter, a
+      digit and a punctuation mark and between spaces ("a{c}1{c}!{c} {c} "),
+      so that any difference in the letter / number / white-space classes
+      of c changes the split.
   tokenizer_reference.py protocol TOOL TOKENIZER NAME=FILE[,FILE...]...
       For every evaluation set: the windows `TOOL --eval-windows` reports
       must equal the protocol of ../shared/models/README.md computed here
@@ -91,8 +98,9 @@ FRAGMENTS = [
     "'ve", "'", "''", "'x", "12", "3.14", "2024", "0", "-", "--", "...", ",",
     ".", "!?", "(", ")", "[x]", "{}", "<", ">", "&&", "#", "@", "$5",
     "foo_bar", "a1b2", "C++", "\\", "/usr/bin", "=" * 40, "-" * 75,
+    "a" * 300, "ab" * 150, " " * 50, "1" * 40,
     # white space: ASCII and Unicode White_Space (\s in Oniguruma)
-    " ", "  ", "   ", "\t", "\n", "\n\n", " \n", "\n ", "\r\n", "\x0b",
+    " ", "  ", "   ", "\t", "\n", "\n\n", " \n", "\n ", "\r\n", "\r", "\x0b",
     "\x0c", "\xa0", "\x85", "\u1680", "\u2000", "\u2003", "\u200a",
     "\u2028", "\u2029", "\u202f", "\u205f", "\u3000",
     # look-alikes that are not \s: controls, zero-width, BOM
@@ -124,6 +132,38 @@ def fuzz_text(seed, pieces=60000):
         if rng.random() < 0.5:
             out.append(" ")
     return "".join(out)
+
+
+def check_classes(tool, tokenizer_path, tmp, lo, hi):
+    from tokenizers import pre_tokenizers
+    os.makedirs(tmp, exist_ok=True)
+    pre = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    chunks = []
+    for cp in range(lo, hi):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        chunks.append(f"a{c}1{c}!{c} {c} ")
+    text = "".join(chunks)
+    path = os.path.join(tmp, f"classes-{lo:x}-{hi:x}.txt")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    out = path + ".lengths"
+    subprocess.run([tool, "--tokenizer", tokenizer_path, "--pretokens", path,
+                    "--output", out], check=True)
+    ours = read_ids(out)
+    # Byte-level pieces have one character per byte.
+    theirs = array.array("i", (len(p) for p, _ in pre.pre_tokenize_str(text)))
+    if ours != theirs:
+        first = next((i for i in range(min(len(ours), len(theirs)))
+                      if ours[i] != theirs[i]), min(len(ours), len(theirs)))
+        at = sum(ours[:first])
+        context = text.encode("utf-8")[max(0, at - 12):at + 12]
+        print(f"MISMATCH classes [{lo:X}, {hi:X}): piece {first}, byte {at}, "
+              f"near {context!r}")
+        return 1
+    print(f"IDENTICAL classes [{lo:X}, {hi:X}): {len(ours)} pieces")
+    return 0
 
 
 def check_protocol(tool, tokenizer_path, sets):
@@ -161,6 +201,9 @@ def main(argv):
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(fuzz_text(int(argv[5])))
         return check_ids(argv[2], argv[3], argv[4], [path])
+    if len(argv) == 7 and argv[1] == "classes":
+        return check_classes(argv[2], argv[3], argv[4], int(argv[5], 16),
+                             int(argv[6], 16))
     if len(argv) >= 4 and argv[1] == "protocol":
         return check_protocol(argv[2], argv[3], argv[4:])
     print(__doc__)
