@@ -7,11 +7,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qmrt/perplexity.h"
 #include "qmrt/tokenizer.h"
 
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
 #include <utility>
 
 namespace {
@@ -301,6 +303,39 @@ TEST(Tokenizer, AddPrefixSpaceAndNoRegex) {
   EXPECT_EQ(pieces(*tok, encode(*tok, "x a, a")),
             (Pieces{"x", " a", ",", " a"}));
   EXPECT_EQ(preTokens(*tok, "x a, a"), (Pieces{"x a, a"}));
+}
+
+TEST(Tokenizer, TextFiles) {
+  auto tok = load({{"a", "b"}});
+  ASSERT_TRUE(tok);
+  std::string dir = ::testing::TempDir();
+  auto write = [&](const std::string &name, const std::string &content) {
+    std::string path = dir + "/qmrt_tokenizer_test_" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  };
+  std::string good = write("good.txt", "ab ab"),
+              other = write("other.txt", "b"),
+              empty = write("empty.txt", ""),
+              latin1 = write("latin1.txt", "caf\xe9 au lait");
+  std::vector<int32_t> ids;
+  std::string error;
+  ASSERT_TRUE(qmrt::encodeFile(*tok, good, ids, error)) << error;
+  EXPECT_EQ(pieces(*tok, ids), (Pieces{"ab", " ", "ab"}));
+  // Files are joined with id 0 between them.
+  ASSERT_TRUE(qmrt::encodeFilesJoined(*tok, {good, other}, ids, error));
+  EXPECT_EQ(ids, (std::vector<int32_t>{257, ' ' + 1, 257, 0, 'b' + 1}));
+
+  EXPECT_FALSE(qmrt::encodeFile(*tok, empty, ids, error));
+  EXPECT_EQ(error, "text file '" + empty + "' is empty");
+  EXPECT_FALSE(qmrt::encodeFile(*tok, latin1, ids, error));
+  EXPECT_EQ(error, "text file '" + latin1 +
+                       "' is not valid UTF-8 (byte offset 3)");
+  EXPECT_FALSE(qmrt::encodeFilesJoined(*tok, {good, dir + "/nope.txt"}, ids,
+                                       error));
+  EXPECT_EQ(error, "cannot open text file '" + dir + "/nope.txt'");
+  EXPECT_FALSE(qmrt::encodeFilesJoined(*tok, {}, ids, error));
+  EXPECT_EQ(error, "no text file given");
 }
 
 } // namespace
