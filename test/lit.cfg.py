@@ -32,7 +32,8 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qm_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-translate", "quant-compile", "quant-run"]
+tools = ["quant-opt", "quant-translate", "quant-compile", "quant-run",
+         "qmrt-tokenize"]
 built_tools = [t for t in tools if os.path.exists(os.path.join(config.qm_tools_dir, t))]
 llvm_config.add_tool_substitutions(built_tools, tool_dirs)
 # Each built tool is a feature (REQUIRES: quant-translate).
@@ -58,5 +59,8 @@ try:
     if subprocess.run([config.qm_python, "-c", "import onnxruntime"],
                       capture_output=True, timeout=60).returncode == 0:
         config.available_features.add("onnxruntime")
+    if subprocess.run([config.qm_python, "-c", "import tokenizers"],
+                      capture_output=True, timeout=60).returncode == 0:
+        config.available_features.add("tokenizers")
 except Exception:
     pass
