@@ -1,0 +1,315 @@
+//===- KernelsAvx512.cpp - AVX-512F kernels -------------------------------===//
+//
+// Part of quant-mlir. Compiled with -mavx512f -mavx2 -mfma; only called
+// after a CPU feature check. Needs AVX-512F only (no BW/VL/VNNI).
+//
+// - GEMM micro-kernel: MR x 32 (two zmm columns), A broadcast, B streamed
+//   from a 64-byte aligned packed panel.
+// - Quantized codes are unpacked 16 at a time in registers: a masked load
+//   of <= 8 words, a lane permute (word of each code), a variable shift and
+//   a mask. This handles every bit width and any starting k, so groups need
+//   not be aligned to anything.
+// - qgemv (decode, M <= 4): per output column, per group: accumulate
+//   x * q in f32, then y += s * acc - s * z * sum(x in group); the packed
+//   codes are read exactly once.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include <immintrin.h>
+
+namespace qmrt {
+namespace cpu {
+namespace {
+#include "GenericKernels.inc"
+
+enum { Avx512MR = 12, Avx512NR = 32 };
+
+template <int MR>
+void ukernelAvx512(int64_t kc, const float *A, const float *B, float *C,
+                   int64_t ldc, int accumulate) {
+  __m512 c0[MR], c1[MR];
+  for (int i = 0; i < MR; ++i) {
+    c0[i] = _mm512_setzero_ps();
+    c1[i] = _mm512_setzero_ps();
+    _mm_prefetch((const char *)(C + i * ldc), _MM_HINT_T0);
+    _mm_prefetch((const char *)(C + i * ldc + 16), _MM_HINT_T0);
+  }
+#pragma clang loop unroll_count(4)
+  for (int64_t k = 0; k < kc; ++k) {
+    __m512 b0 = _mm512_load_ps(B);
+    __m512 b1 = _mm512_load_ps(B + 16);
+    _mm_prefetch((const char *)(B + 8 * Avx512NR), _MM_HINT_T0);
+    for (int i = 0; i < MR; ++i) {
+      __m512 a = _mm512_set1_ps(A[i]);
+      c0[i] = _mm512_fmadd_ps(a, b0, c0[i]);
+      c1[i] = _mm512_fmadd_ps(a, b1, c1[i]);
+    }
+    A += MR;
+    B += Avx512NR;
+  }
+  for (int i = 0; i < MR; ++i) {
+    float *c = C + i * ldc;
+    if (accumulate) {
+      c0[i] = _mm512_add_ps(c0[i], _mm512_loadu_ps(c));
+      c1[i] = _mm512_add_ps(c1[i], _mm512_loadu_ps(c + 16));
+    }
+    _mm512_storeu_ps(c, c0[i]);
+    _mm512_storeu_ps(c + 16, c1[i]);
+  }
+}
+
+inline __mmask16 firstLanes(int64_t n) {
+  return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
+}
+
+/// Per-call tables to unpack 16 codes starting at any k: for r = k % P,
+/// lane i holds code r + i of the words loaded from word k / P.
+struct Unpacker {
+  __m512i idx[16];
+  __m512i shift[16];
+  __m512i valueMask;
+  int P;
+  int packed;
+  int64_t K, wordsPerRow;
+
+  explicit Unpacker(const QWeightView *w)
+      : P(w->codesPerWord), packed(w->packed), K(w->K),
+        wordsPerRow(w->wordsPerRow) {
+    valueMask = _mm512_set1_epi32((int)((1u << w->bits) - 1u));
+    if (!packed)
+      return;
+    for (int r = 0; r < P; ++r) {
+      alignas(64) int32_t id[16], sh[16];
+      for (int i = 0; i < 16; ++i) {
+        id[i] = (r + i) / P;
+        sh[i] = ((r + i) % P) * w->bits;
+      }
+      idx[r] = _mm512_load_si512(id);
+      shift[r] = _mm512_load_si512(sh);
+    }
+  }
+
+  /// Codes k0 .. k0+15 of one row as floats; lanes past K are garbage-free
+  /// (0 or a valid code).
+  inline __m512 load(const uint8_t *row8, const uint32_t *roww,
+                     int64_t k0) const {
+    if (!packed) {
+      __m128i b;
+      if (k0 + 16 <= K) {
+        b = _mm_loadu_si128((const __m128i *)(row8 + k0));
+      } else {
+        alignas(16) uint8_t tmp[16];
+        for (int i = 0; i < 16; ++i)
+          tmp[i] = k0 + i < K ? row8[k0 + i] : 0;
+        b = _mm_load_si128((const __m128i *)tmp);
+      }
+      return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(b));
+    }
+    int64_t w0 = k0 / P;
+    int r = (int)(k0 - w0 * P);
+    int64_t left = wordsPerRow - w0;
+    __mmask16 m = left >= 8 ? (__mmask16)0xFF : (__mmask16)((1u << left) - 1u);
+    __m512i words = _mm512_maskz_loadu_epi32(m, roww + w0);
+    __m512i v = _mm512_permutexvar_epi32(idx[r], words);
+    v = _mm512_and_si512(_mm512_srlv_epi32(v, shift[r]), valueMask);
+    return _mm512_cvtepi32_ps(v);
+  }
+};
+
+enum { MaxLocalGroups = 512 };
+
+void dequantAvx512(const QWeightView *w, int64_t n0, int64_t nn, int64_t k0,
+                   int64_t kc, float *out, int64_t ldo) {
+  if (w->gIdx && w->G > MaxLocalGroups)
+    return dequantGeneric(w, n0, nn, k0, kc, out, ldo);
+  Unpacker u(w);
+  int64_t kEnd = k0 + kc;
+  for (int64_t j = 0; j < nn; ++j) {
+    int64_t n = n0 + j;
+    const uint8_t *row8 = w->packed ? nullptr : w->codes8 + n * w->K;
+    const uint32_t *roww = w->packed ? w->words + n * w->wordsPerRow : nullptr;
+    const float *srow = w->scales + n * w->G;
+    const uint8_t *zrow = w->zeros ? w->zeros + n * w->G : nullptr;
+    float *o = out + j * ldo - k0;
+    if (!w->gIdx) {
+      int64_t gs = w->groupSize;
+      for (int64_t a = k0; a < kEnd;) {
+        int64_t g = a / gs;
+        int64_t b = (g + 1) * gs < kEnd ? (g + 1) * gs : kEnd;
+        __m512 s = _mm512_set1_ps(srow[g]);
+        __m512 z = _mm512_set1_ps(zrow ? (float)zrow[g] : w->symZero);
+        for (int64_t k = a; k < b; k += 16) {
+          __m512 q = u.load(row8, roww, k);
+          _mm512_mask_storeu_ps(o + k, firstLanes(b - k),
+                                _mm512_mul_ps(_mm512_sub_ps(q, z), s));
+        }
+        a = b;
+      }
+    } else {
+      float zf[MaxLocalGroups];
+      for (int64_t g = 0; g < w->G; ++g)
+        zf[g] = zrow ? (float)zrow[g] : w->symZero;
+      for (int64_t k = k0; k < kEnd; k += 16) {
+        __mmask16 m = firstLanes(kEnd - k);
+        __m512i gi = _mm512_maskz_loadu_epi32(m, w->gIdx + k);
+        __m512 s = _mm512_i32gather_ps(gi, srow, 4);
+        __m512 z = _mm512_i32gather_ps(gi, zf, 4);
+        __m512 q = u.load(row8, roww, k);
+        _mm512_mask_storeu_ps(o + k, m, _mm512_mul_ps(_mm512_sub_ps(q, z), s));
+      }
+    }
+  }
+}
+
+template <int R>
+void qgemvRows(const QWeightView *w, const Unpacker &u, const float *x,
+               int64_t ldx, const float *xsum, int64_t n0, int64_t nn,
+               float *y, int64_t ldy) {
+  const int64_t K = w->K, G = w->G;
+  for (int64_t n = n0; n < n0 + nn; ++n) {
+    const uint8_t *row8 = w->packed ? nullptr : w->codes8 + n * K;
+    const uint32_t *roww = w->packed ? w->words + n * w->wordsPerRow : nullptr;
+    const float *srow = w->scales + n * G;
+    const uint8_t *zrow = w->zeros ? w->zeros + n * G : nullptr;
+    __m512 yv[R];
+    float corr[R];
+    for (int r = 0; r < R; ++r) {
+      yv[r] = _mm512_setzero_ps();
+      corr[r] = 0.0f;
+    }
+    if (!w->gIdx) {
+      const int64_t gs = w->groupSize;
+      for (int64_t g = 0; g < G; ++g) {
+        int64_t a = g * gs, b = a + gs < K ? a + gs : K;
+        __m512 acc[R];
+        for (int r = 0; r < R; ++r)
+          acc[r] = _mm512_setzero_ps();
+        int64_t k = a;
+        for (; k + 16 <= b; k += 16) {
+          __m512 q = u.load(row8, roww, k);
+          for (int r = 0; r < R; ++r)
+            acc[r] = _mm512_fmadd_ps(_mm512_loadu_ps(x + r * ldx + k), q,
+                                     acc[r]);
+        }
+        if (k < b) {
+          __mmask16 m = firstLanes(b - k);
+          __m512 q = u.load(row8, roww, k);
+          for (int r = 0; r < R; ++r)
+            acc[r] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x + r * ldx + k),
+                                     q, acc[r]);
+        }
+        float s = srow[g];
+        float sz = s * (zrow ? (float)zrow[g] : w->symZero);
+        __m512 sv = _mm512_set1_ps(s);
+        for (int r = 0; r < R; ++r) {
+          yv[r] = _mm512_fmadd_ps(sv, acc[r], yv[r]);
+          corr[r] += sz * xsum[r * G + g];
+        }
+      }
+    } else {
+      float zf[MaxLocalGroups];
+      for (int64_t g = 0; g < G; ++g)
+        zf[g] = zrow ? (float)zrow[g] : w->symZero;
+      for (int64_t k = 0; k < K; k += 16) {
+        __mmask16 m = firstLanes(K - k);
+        __m512i gi = _mm512_maskz_loadu_epi32(m, w->gIdx + k);
+        __m512 s = _mm512_i32gather_ps(gi, srow, 4);
+        __m512 z = _mm512_i32gather_ps(gi, zf, 4);
+        __m512 wv = _mm512_mul_ps(_mm512_sub_ps(u.load(row8, roww, k), z), s);
+        for (int r = 0; r < R; ++r)
+          yv[r] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x + r * ldx + k),
+                                  wv, yv[r]);
+      }
+    }
+    for (int r = 0; r < R; ++r)
+      y[r * ldy + n] = _mm512_reduce_add_ps(yv[r]) - corr[r];
+  }
+}
+
+void qgemvAvx512(const QWeightView *w, int64_t R, const float *x, int64_t ldx,
+                 const float *xsum, int64_t n0, int64_t nn, float *y,
+                 int64_t ldy) {
+  if (w->gIdx && w->G > MaxLocalGroups)
+    return qgemvGeneric(w, R, x, ldx, xsum, n0, nn, y, ldy);
+  Unpacker u(w);
+  switch (R) {
+  case 1:
+    return qgemvRows<1>(w, u, x, ldx, xsum, n0, nn, y, ldy);
+  case 2:
+    return qgemvRows<2>(w, u, x, ldx, xsum, n0, nn, y, ldy);
+  case 3:
+    return qgemvRows<3>(w, u, x, ldx, xsum, n0, nn, y, ldy);
+  default:
+    return qgemvRows<4>(w, u, x, ldx, xsum, n0, nn, y, ldy);
+  }
+}
+
+template <int R>
+void sgemvRows(int64_t K, const float *x, int64_t ldx, const float *B,
+               int64_t ldb, int64_t n0, int64_t nn, float *y, int64_t ldy) {
+  for (int64_t j = n0; j < n0 + nn; j += 64) {
+    __mmask16 m[4];
+    for (int v = 0; v < 4; ++v) {
+      int64_t left = n0 + nn - j - 16 * v;
+      m[v] = left <= 0 ? (__mmask16)0 : firstLanes(left);
+    }
+    __m512 acc[R][4];
+    for (int r = 0; r < R; ++r)
+      for (int v = 0; v < 4; ++v)
+        acc[r][v] = _mm512_setzero_ps();
+    const float *b = B + j;
+    if (m[3] == 0xFFFF) {
+      for (int64_t k = 0; k < K; ++k, b += ldb) {
+        __m512 bv[4];
+        for (int v = 0; v < 4; ++v)
+          bv[v] = _mm512_loadu_ps(b + 16 * v);
+        for (int r = 0; r < R; ++r) {
+          __m512 a = _mm512_set1_ps(x[r * ldx + k]);
+          for (int v = 0; v < 4; ++v)
+            acc[r][v] = _mm512_fmadd_ps(a, bv[v], acc[r][v]);
+        }
+      }
+    } else {
+      for (int64_t k = 0; k < K; ++k, b += ldb) {
+        __m512 bv[4];
+        for (int v = 0; v < 4; ++v)
+          bv[v] = _mm512_maskz_loadu_ps(m[v], b + 16 * v);
+        for (int r = 0; r < R; ++r) {
+          __m512 a = _mm512_set1_ps(x[r * ldx + k]);
+          for (int v = 0; v < 4; ++v)
+            acc[r][v] = _mm512_fmadd_ps(a, bv[v], acc[r][v]);
+        }
+      }
+    }
+    for (int r = 0; r < R; ++r)
+      for (int v = 0; v < 4; ++v)
+        _mm512_mask_storeu_ps(y + r * ldy + j + 16 * v, m[v], acc[r][v]);
+  }
+}
+
+void sgemvAvx512(int64_t R, int64_t K, const float *x, int64_t ldx,
+                 const float *B, int64_t ldb, int64_t n0, int64_t nn, float *y,
+                 int64_t ldy) {
+  switch (R) {
+  case 1:
+    return sgemvRows<1>(K, x, ldx, B, ldb, n0, nn, y, ldy);
+  case 2:
+    return sgemvRows<2>(K, x, ldx, B, ldb, n0, nn, y, ldy);
+  case 3:
+    return sgemvRows<3>(K, x, ldx, B, ldb, n0, nn, y, ldy);
+  default:
+    return sgemvRows<4>(K, x, ldx, B, ldb, n0, nn, y, ldy);
+  }
+}
+
+const KernelSet kAvx512 = {"avx512",     Avx512MR,    Avx512NR,
+                           ukernelAvx512<Avx512MR>, dequantAvx512,
+                           qgemvAvx512, sgemvAvx512};
+} // namespace
+
+const KernelSet *getAvx512Kernels() { return &kAvx512; }
+
+} // namespace cpu
+} // namespace qmrt
