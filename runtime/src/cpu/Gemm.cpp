@@ -30,7 +30,10 @@ using namespace qmrt::cpu;
 
 namespace {
 
-int64_t gMC = 144, gKC = 256, gNC = 1024;
+// Blocking for the AVX-512 kernel on Zen 4 (32 KiB L1d, 1 MiB L2 per core):
+// the MR x KC A micro-panel (18 KiB) stays in L1, the KC x NC B block
+// (768 KiB) in L2. Measured with bench/cpu_kernels.cpp.
+int64_t gMC = 240, gKC = 384, gNC = 512;
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
@@ -76,35 +79,44 @@ struct GemmProblem {
   const KernelSet *ks;
 };
 
-void packA(const float *A, int64_t lda, int64_t m0, int64_t mc, int64_t k0,
-           int64_t kc, int mr, float *dst) {
-  for (int64_t s = 0; s < mc; s += mr, dst += kc * mr) {
-    int64_t rows = std::min<int64_t>(mr, mc - s);
-    for (int64_t i = 0; i < rows; ++i) {
-      const float *src = A + (m0 + s + i) * lda + k0;
-      for (int64_t k = 0; k < kc; ++k)
-        dst[k * mr + i] = src[k];
+/// The whole of A, packed once per call and shared by all threads: for each
+/// KC slice pc (at offset pc * mPad), ceil(M / MR) strips of kc x MR floats.
+struct PackedA {
+  float *data;
+  int64_t mPad, KC;
+  const float *strip(int64_t pc, int64_t kc, int64_t m) const {
+    return data + pc * mPad + m * kc;
+  }
+};
+
+void packAStrips(const GemmProblem &p, const PackedA &pa, int64_t s0,
+                 int64_t s1) {
+  const int mr = p.ks->mr;
+  for (int64_t pc = 0; pc < p.K; pc += pa.KC) {
+    int64_t kc = std::min(pa.KC, p.K - pc);
+    for (int64_t s = s0; s < s1; ++s) {
+      float *dst = pa.data + pc * pa.mPad + s * mr * kc;
+      int64_t rows = std::min<int64_t>(mr, p.M - s * mr);
+      for (int64_t i = 0; i < rows; ++i) {
+        const float *src = p.A + (s * mr + i) * p.lda + pc;
+        for (int64_t k = 0; k < kc; ++k)
+          dst[k * mr + i] = src[k];
+      }
+      for (int64_t i = rows; i < mr; ++i)
+        for (int64_t k = 0; k < kc; ++k)
+          dst[k * mr + i] = 0.0f;
     }
-    for (int64_t i = rows; i < mr; ++i)
-      for (int64_t k = 0; k < kc; ++k)
-        dst[k * mr + i] = 0.0f;
   }
 }
 
-/// C[m0:m1, n0:n1] of the problem.
-void gemmBlock(const GemmProblem &p, int64_t m0, int64_t m1, int64_t n0,
-               int64_t n1) {
+/// C[m0:m1, n0:n1] of the problem; m0 is a multiple of MR.
+void gemmBlock(const GemmProblem &p, const PackedA &pa, int64_t m0, int64_t m1,
+               int64_t n0, int64_t n1) {
   const KernelSet &ks = *p.ks;
   const int mr = ks.mr, nr = ks.nr;
-  if (p.K == 0) {
-    for (int64_t i = m0; i < m1; ++i)
-      std::fill(p.C + i * p.ldc + n0, p.C + i * p.ldc + n1, 0.0f);
-    return;
-  }
-  const int64_t NC = roundUp(gNC, nr), KC = gKC, MC = roundUp(gMC, mr);
+  const int64_t NC = roundUp(gNC, nr), KC = pa.KC, MC = roundUp(gMC, mr);
   Scratch &scratch = tlsScratch;
   float *Bp = scratch.b.get(KC * std::min(NC, roundUp(n1 - n0, nr)));
-  float *Ap = scratch.a.get(KC * std::min(MC, roundUp(m1 - m0, mr)));
   alignas(64) float tile[16 * 64];
   for (int64_t jc = n0; jc < n1; jc += NC) {
     int64_t nc = std::min(NC, n1 - jc);
@@ -114,13 +126,15 @@ void gemmBlock(const GemmProblem &p, int64_t m0, int64_t m1, int64_t n0,
       p.packB(p.bCtx, pc, kc, jc, nc, nr, Bp, scratch);
       for (int64_t ic = m0; ic < m1; ic += MC) {
         int64_t mc = std::min(MC, m1 - ic);
-        packA(p.A, p.lda, ic, mc, pc, kc, mr, Ap);
-        for (int64_t jr = 0; jr < nc; jr += nr) {
-          int64_t nn = std::min<int64_t>(nr, nc - jr);
-          const float *b = Bp + (jr / nr) * kc * nr;
-          for (int64_t ir = 0; ir < mc; ir += mr) {
-            int64_t mm = std::min<int64_t>(mr, mc - ir);
-            const float *a = Ap + (ir / mr) * kc * mr;
+        // A micro-panel outer (stays in L1), B micro-panels inner (from L2):
+        // consecutive tiles walk along rows of C, which avoids the cache-set
+        // aliasing of walking down a column of C when ldc is a power of two.
+        for (int64_t ir = 0; ir < mc; ir += mr) {
+          int64_t mm = std::min<int64_t>(mr, mc - ir);
+          const float *a = pa.strip(pc, kc, ic + ir);
+          for (int64_t jr = 0; jr < nc; jr += nr) {
+            int64_t nn = std::min<int64_t>(nr, nc - jr);
+            const float *b = Bp + (jr / nr) * kc * nr;
             float *c = p.C + (ic + ir) * p.ldc + jc + jr;
             if (mm == mr && nn == nr) {
               ks.ukernel(kc, a, b, c, p.ldc, accumulate);
@@ -129,8 +143,9 @@ void gemmBlock(const GemmProblem &p, int64_t m0, int64_t m1, int64_t n0,
             ks.ukernel(kc, a, b, tile, nr, 0);
             for (int64_t i = 0; i < mm; ++i)
               for (int64_t j = 0; j < nn; ++j)
-                c[i * p.ldc + j] = accumulate ? c[i * p.ldc + j] + tile[i * nr + j]
-                                              : tile[i * nr + j];
+                c[i * p.ldc + j] = accumulate
+                                       ? c[i * p.ldc + j] + tile[i * nr + j]
+                                       : tile[i * nr + j];
           }
         }
       }
@@ -140,8 +155,14 @@ void gemmBlock(const GemmProblem &p, int64_t m0, int64_t m1, int64_t n0,
 
 struct GemmTasks {
   const GemmProblem *p;
+  PackedA pa;
   int64_t tm, tn, mStrips, nStrips;
 };
+
+void packATask(void *ctx, int64_t t) {
+  const GemmTasks &g = *static_cast<const GemmTasks *>(ctx);
+  packAStrips(*g.p, g.pa, g.mStrips * t / g.tm, g.mStrips * (t + 1) / g.tm);
+}
 
 void gemmTask(void *ctx, int64_t t) {
   const GemmTasks &g = *static_cast<const GemmTasks *>(ctx);
@@ -152,19 +173,34 @@ void gemmTask(void *ctx, int64_t t) {
   int64_t n0 = std::min(p.N, (g.nStrips * j / g.tn) * p.ks->nr);
   int64_t n1 = std::min(p.N, (g.nStrips * (j + 1) / g.tn) * p.ks->nr);
   if (m0 < m1 && n0 < n1)
-    gemmBlock(p, m0, m1, n0, n1);
+    gemmBlock(p, g.pa, m0, m1, n0, n1);
 }
 
 void runGemm(const GemmProblem &p) {
   if (p.M <= 0 || p.N <= 0)
     return;
+  if (p.K == 0) {
+    for (int64_t i = 0; i < p.M; ++i)
+      std::fill(p.C + i * p.ldc, p.C + i * p.ldc + p.N, 0.0f);
+    return;
+  }
   int64_t threads = qmrt_get_num_threads();
-  // Below ~2 MFLOP the fork/join costs more than it saves.
-  if ((double)p.M * p.N * std::max<int64_t>(p.K, 1) < 1e6)
+  // Below ~1 MFLOP the fork/join costs more than it saves.
+  if ((double)p.M * p.N * p.K < 5e5)
     threads = 1;
-  GemmTasks g{&p, 1, 1, ceilDiv(p.M, p.ks->mr), ceilDiv(p.N, p.ks->nr)};
-  g.tn = std::min(threads, g.nStrips);
-  g.tm = std::min(ceilDiv(threads, g.tn), g.mStrips);
+  GemmTasks g{&p, {}, 1, 1, ceilDiv(p.M, p.ks->mr), ceilDiv(p.N, p.ks->nr)};
+  g.pa.KC = std::min(gKC, p.K);
+  g.pa.mPad = g.mStrips * p.ks->mr;
+  g.pa.data = tlsScratch.a.get(g.pa.mPad * p.K);
+  // Pack A once, in parallel over row strips.
+  g.tm = std::min(threads, g.mStrips);
+  parallelFor(g.tm, packATask, &g);
+  // Several tasks per thread so that a thread slowed down by other work on
+  // the machine does not hold up the call; columns first (each task packs
+  // or dequantizes only its own columns of B), rows when columns run out.
+  int64_t want = threads == 1 ? 1 : 4 * threads;
+  g.tn = std::min(want, g.nStrips);
+  g.tm = std::min(ceilDiv(want, g.tn), g.mStrips);
   parallelFor(g.tm * g.tn, gemmTask, &g);
 }
 
@@ -209,13 +245,19 @@ struct DenseB {
 void packDenseB(const void *ctx, int64_t k0, int64_t kc, int64_t n0,
                 int64_t nc, int nr, float *dst, Scratch &) {
   const DenseB &d = *static_cast<const DenseB *>(ctx);
-  for (int64_t s = 0; s < nc; s += nr, dst += kc * nr) {
-    int64_t cols = std::min<int64_t>(nr, nc - s);
-    const float *src = d.B + k0 * d.ldb + n0 + s;
-    for (int64_t k = 0; k < kc; ++k, src += d.ldb) {
-      std::memcpy(dst + k * nr, src, cols * sizeof(float));
+  // Row by row: B is read sequentially (a strip-by-strip walk would stride
+  // by ldb, which aliases in the caches for power-of-two widths).
+  int64_t fullCols = nc / nr * nr;
+  for (int64_t k = 0; k < kc; ++k) {
+    const float *src = d.B + (k0 + k) * d.ldb + n0;
+    float *out = dst + k * nr;
+    for (int64_t s = 0; s < fullCols; s += nr)
+      std::memcpy(out + s * kc, src + s, nr * sizeof(float));
+    if (fullCols < nc) {
+      int64_t cols = nc - fullCols;
+      std::memcpy(out + fullCols * kc, src + fullCols, cols * sizeof(float));
       for (int64_t j = cols; j < nr; ++j)
-        dst[k * nr + j] = 0.0f;
+        out[fullCols * kc + j] = 0.0f;
     }
   }
 }
