@@ -365,7 +365,7 @@ void qgemvBody(const void *ctx, int64_t n0, int64_t nn) {
   const QgemvCtx &q = *static_cast<const QgemvCtx *>(ctx);
   for (int64_t r = 0; r < q.M; r += 4)
     q.ks->qgemv(q.w, std::min<int64_t>(4, q.M - r), q.x + r * q.ldx, q.ldx,
-                q.xsum ? q.xsum + r * q.w->G : nullptr, n0, nn,
+                q.xsum + r * q.w->G, n0, nn,
                 q.y + r * q.ldy, q.ldy);
 }
 
@@ -409,14 +409,14 @@ extern "C" void qmrt_qmatmul(int64_t M, int64_t N, int64_t K, const float *x,
     return;
   }
   if (M <= 4) {
-    std::vector<float> xsum;
-    if (!v.gIdx) {
-      xsum.assign(M * v.G, 0.0f);
-      for (int64_t r = 0; r < M; ++r)
-        for (int64_t k = 0; k < K; ++k)
-          xsum[r * v.G + k / v.groupSize] += x[r * ldx + k];
-    }
-    QgemvCtx q{ks, &v, M, x, ldx, xsum.empty() ? nullptr : xsum.data(), y, ldy};
+    // Per-group sums of x: the kernels fold the zero points out of the
+    // inner loop.
+    std::vector<float> xsum(M * v.G, 0.0f);
+    for (int64_t r = 0; r < M; ++r)
+      for (int64_t k = 0; k < K; ++k)
+        xsum[r * v.G + (v.gIdx ? v.gIdx[k] : k / v.groupSize)] +=
+            x[r * ldx + k];
+    QgemvCtx q{ks, &v, M, x, ldx, xsum.data(), y, ldy};
     runColumns(N, (double)N * K * v.bits / 8, 16, qgemvBody, &q);
     return;
   }

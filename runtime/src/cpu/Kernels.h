@@ -48,8 +48,8 @@ struct KernelSet {
   void (*dequant)(const QWeightView *w, int64_t n0, int64_t nn, int64_t k0,
                   int64_t kc, float *out, int64_t ldo);
   /// y[r * ldy + n] = sum_k x[r * ldx + k] W[k][n] for r < R (1 <= R <= 4),
-  /// n0 <= n < n0 + nn. xsum is R x G (per-group sums of x rows) when
-  /// w->gIdx is null.
+  /// n0 <= n < n0 + nn. xsum is R x G: per-group sums of the x rows
+  /// (sum of x[r][k] over the k with g(k) = g).
   void (*qgemv)(const QWeightView *w, int64_t R, const float *x, int64_t ldx,
                 const float *xsum, int64_t n0, int64_t nn, float *y,
                 int64_t ldy);

@@ -18,6 +18,7 @@
 #include "Kernels.h"
 
 #include <immintrin.h>
+#include <stdlib.h>
 
 namespace qmrt {
 namespace cpu {
@@ -163,64 +164,103 @@ void dequantAvx512(const QWeightView *w, int64_t n0, int64_t nn, int64_t k0,
   }
 }
 
-template <int R>
-void qgemvRows(const QWeightView *w, const Unpacker &u, const float *x,
-               int64_t ldx, const float *xsum, int64_t n0, int64_t nn,
-               float *y, int64_t ldy) {
-  const int64_t K = w->K, G = w->G;
+/// Decode (M <= 4) layout: the codes of a row are read as blocks of 16
+/// 32-bit words, one word per lane; shift j of the block gives, in lane i,
+/// code i * PW + j (PW codes per word, STEP bits apart; the unpacked layout
+/// is read as 4 bytes per word, like 8-bit k_packed). x is permuted once per
+/// call into that order (xp), and so is the group of each code (gl), so the
+/// inner loop is: shift, mask, convert, FMA. Blocks are classified once:
+///  - uniform: all codes in one group: y += s_g * sum(x q)
+///  - lane-uniform: each lane in one group: y += s_lane * sum(x q)
+///  - mixed: per-code scales (3-bit words across a group boundary, g_idx).
+/// The zero points are folded out: y -= sum_g s_g z_g sum_{g(k)=g} x_k.
+enum BlockKind : uint8_t { BlockUniform, BlockLaneUniform, BlockMixed };
+
+struct DecodePlan {
+  int64_t numBlocks, blockCodes; // blocks of 16 words, codes per block
+  int64_t fullBlocks;            // unpacked: blocks readable without a tail
+  float *xp;                     // R x numBlocks * blockCodes
+  int32_t *gl;                   // numBlocks * blockCodes
+  uint8_t *kind;                 // numBlocks
+  int32_t *blockGroup;           // numBlocks
+};
+
+inline __m512 scalesFor(const int32_t *gl, const float *srow, __m512 svec,
+                        bool smallG) {
+  __m512i idx = _mm512_load_si512(gl);
+  return smallG ? _mm512_permutexvar_ps(idx, svec)
+                : _mm512_i32gather_ps(idx, srow, 4);
+}
+
+template <int STEP, int PW, int R>
+void qgemvPlanned(const QWeightView *w, const DecodePlan &plan,
+                  const float *xsum, int64_t n0, int64_t nn, float *y,
+                  int64_t ldy) {
+  const int64_t G = w->G, SB = plan.blockCodes, xpStride = plan.numBlocks * SB;
+  const __m512i mask = _mm512_set1_epi32((1 << (STEP == 8 ? 8 : STEP)) - 1);
+  const bool smallG = G <= 16;
+  const __mmask16 gMask = smallG ? (__mmask16)((1u << G) - 1u) : 0;
   for (int64_t n = n0; n < n0 + nn; ++n) {
-    const uint8_t *row8 = w->packed ? nullptr : w->codes8 + n * K;
-    const uint32_t *roww = w->packed ? w->words + n * w->wordsPerRow : nullptr;
     const float *srow = w->scales + n * G;
     const uint8_t *zrow = w->zeros ? w->zeros + n * G : nullptr;
-    __m512 yv[R];
+    __m512 svec = smallG ? _mm512_maskz_loadu_ps(gMask, srow)
+                         : _mm512_setzero_ps();
     float corr[R];
-    for (int r = 0; r < R; ++r) {
-      yv[r] = _mm512_setzero_ps();
+    for (int r = 0; r < R; ++r)
       corr[r] = 0.0f;
+    for (int64_t g = 0; g < G; ++g) {
+      float sz = srow[g] * (zrow ? (float)zrow[g] : w->symZero);
+      for (int r = 0; r < R; ++r)
+        corr[r] += sz * xsum[r * G + g];
     }
-    if (!w->gIdx) {
-      const int64_t gs = w->groupSize;
-      for (int64_t g = 0; g < G; ++g) {
-        int64_t a = g * gs, b = a + gs < K ? a + gs : K;
+    __m512 yv[R];
+    for (int r = 0; r < R; ++r)
+      yv[r] = _mm512_setzero_ps();
+    const uint32_t *roww = w->packed ? w->words + n * w->wordsPerRow : nullptr;
+    const uint8_t *row8 = w->packed ? nullptr : w->codes8 + n * w->K;
+    for (int64_t b = 0; b < plan.numBlocks; ++b) {
+      __m512i v;
+      if (w->packed) {
+        int64_t left = w->wordsPerRow - b * 16;
+        v = left >= 16 ? _mm512_loadu_si512(roww + b * 16)
+                       : _mm512_maskz_loadu_epi32(
+                             (__mmask16)((1u << left) - 1u), roww + b * 16);
+      } else if (b < plan.fullBlocks) {
+        v = _mm512_loadu_si512(row8 + b * 64);
+      } else {
+        alignas(64) uint8_t tmp[64];
+        for (int64_t i = 0; i < 64; ++i)
+          tmp[i] = b * 64 + i < w->K ? row8[b * 64 + i] : 0;
+        v = _mm512_load_si512(tmp);
+      }
+      const float *xb = plan.xp + b * SB;
+      const int32_t *gb = plan.gl + b * SB;
+      uint8_t kind = plan.kind[b];
+      if (kind != BlockMixed) {
         __m512 acc[R];
         for (int r = 0; r < R; ++r)
           acc[r] = _mm512_setzero_ps();
-        int64_t k = a;
-        for (; k + 16 <= b; k += 16) {
-          __m512 q = u.load(row8, roww, k);
+        for (int j = 0; j < PW; ++j) {
+          __m512 q = _mm512_cvtepi32_ps(
+              _mm512_and_si512(_mm512_srli_epi32(v, STEP * j), mask));
           for (int r = 0; r < R; ++r)
-            acc[r] = _mm512_fmadd_ps(_mm512_loadu_ps(x + r * ldx + k), q,
-                                     acc[r]);
+            acc[r] = _mm512_fmadd_ps(
+                _mm512_load_ps(xb + r * xpStride + j * 16), q, acc[r]);
         }
-        if (k < b) {
-          __mmask16 m = firstLanes(b - k);
-          __m512 q = u.load(row8, roww, k);
-          for (int r = 0; r < R; ++r)
-            acc[r] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x + r * ldx + k),
-                                     q, acc[r]);
-        }
-        float s = srow[g];
-        float sz = s * (zrow ? (float)zrow[g] : w->symZero);
-        __m512 sv = _mm512_set1_ps(s);
-        for (int r = 0; r < R; ++r) {
-          yv[r] = _mm512_fmadd_ps(sv, acc[r], yv[r]);
-          corr[r] += sz * xsum[r * G + g];
-        }
-      }
-    } else {
-      float zf[MaxLocalGroups];
-      for (int64_t g = 0; g < G; ++g)
-        zf[g] = zrow ? (float)zrow[g] : w->symZero;
-      for (int64_t k = 0; k < K; k += 16) {
-        __mmask16 m = firstLanes(K - k);
-        __m512i gi = _mm512_maskz_loadu_epi32(m, w->gIdx + k);
-        __m512 s = _mm512_i32gather_ps(gi, srow, 4);
-        __m512 z = _mm512_i32gather_ps(gi, zf, 4);
-        __m512 wv = _mm512_mul_ps(_mm512_sub_ps(u.load(row8, roww, k), z), s);
+        __m512 s = kind == BlockUniform
+                       ? _mm512_set1_ps(srow[plan.blockGroup[b]])
+                       : scalesFor(gb, srow, svec, smallG);
         for (int r = 0; r < R; ++r)
-          yv[r] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x + r * ldx + k),
-                                  wv, yv[r]);
+          yv[r] = _mm512_fmadd_ps(s, acc[r], yv[r]);
+      } else {
+        for (int j = 0; j < PW; ++j) {
+          __m512 q = _mm512_cvtepi32_ps(
+              _mm512_and_si512(_mm512_srli_epi32(v, STEP * j), mask));
+          __m512 wq = _mm512_mul_ps(q, scalesFor(gb + j * 16, srow, svec, smallG));
+          for (int r = 0; r < R; ++r)
+            yv[r] = _mm512_fmadd_ps(
+                _mm512_load_ps(xb + r * xpStride + j * 16), wq, yv[r]);
+        }
       }
     }
     for (int r = 0; r < R; ++r)
@@ -228,22 +268,78 @@ void qgemvRows(const QWeightView *w, const Unpacker &u, const float *x,
   }
 }
 
+template <int STEP, int PW>
+void qgemvDispatchRows(const QWeightView *w, const DecodePlan &plan,
+                       int64_t R, const float *xsum, int64_t n0, int64_t nn,
+                       float *y, int64_t ldy) {
+  switch (R) {
+  case 1:
+    return qgemvPlanned<STEP, PW, 1>(w, plan, xsum, n0, nn, y, ldy);
+  case 2:
+    return qgemvPlanned<STEP, PW, 2>(w, plan, xsum, n0, nn, y, ldy);
+  case 3:
+    return qgemvPlanned<STEP, PW, 3>(w, plan, xsum, n0, nn, y, ldy);
+  default:
+    return qgemvPlanned<STEP, PW, 4>(w, plan, xsum, n0, nn, y, ldy);
+  }
+}
+
 void qgemvAvx512(const QWeightView *w, int64_t R, const float *x, int64_t ldx,
                  const float *xsum, int64_t n0, int64_t nn, float *y,
                  int64_t ldy) {
-  if (w->gIdx && w->G > MaxLocalGroups)
+  const int PW = w->packed ? w->codesPerWord : 4;
+  const int64_t K = w->K, SB = 16 * PW;
+  DecodePlan plan;
+  plan.blockCodes = SB;
+  plan.numBlocks = (K + SB - 1) / SB;
+  plan.fullBlocks = K / 64;
+  const int64_t padded = plan.numBlocks * SB;
+  void *mem = aligned_alloc(64, (size_t)padded * (4 * R + 4) +
+                                    (size_t)plan.numBlocks * 8 + 64);
+  if (!mem)
     return qgemvGeneric(w, R, x, ldx, xsum, n0, nn, y, ldy);
-  Unpacker u(w);
-  switch (R) {
-  case 1:
-    return qgemvRows<1>(w, u, x, ldx, xsum, n0, nn, y, ldy);
-  case 2:
-    return qgemvRows<2>(w, u, x, ldx, xsum, n0, nn, y, ldy);
-  case 3:
-    return qgemvRows<3>(w, u, x, ldx, xsum, n0, nn, y, ldy);
-  default:
-    return qgemvRows<4>(w, u, x, ldx, xsum, n0, nn, y, ldy);
+  plan.xp = (float *)mem;
+  plan.gl = (int32_t *)(plan.xp + padded * R);
+  plan.blockGroup = plan.gl + padded;
+  plan.kind = (uint8_t *)(plan.blockGroup + plan.numBlocks);
+  const int64_t gs = w->groupSize;
+  auto groupOf = [&](int64_t k) -> int32_t {
+    if (k >= K)
+      k = K - 1; // padding: x is 0 there, any group will do
+    return w->gIdx ? w->gIdx[k] : (int32_t)(k / gs);
+  };
+  for (int64_t b = 0; b < plan.numBlocks; ++b) {
+    bool uniform = true, laneUniform = true;
+    int32_t g0 = groupOf(b * SB);
+    for (int i = 0; i < 16; ++i) {
+      int32_t gi = groupOf(b * SB + i * PW);
+      for (int j = 0; j < PW; ++j) {
+        int64_t k = b * SB + i * PW + j;
+        int32_t g = groupOf(k);
+        plan.gl[b * SB + j * 16 + i] = g;
+        uniform &= g == g0;
+        laneUniform &= g == gi;
+        for (int64_t r = 0; r < R; ++r)
+          plan.xp[r * padded + b * SB + j * 16 + i] =
+              k < K ? x[r * ldx + k] : 0.0f;
+      }
+    }
+    plan.kind[b] = uniform ? BlockUniform
+                   : laneUniform ? BlockLaneUniform
+                                 : BlockMixed;
+    plan.blockGroup[b] = g0;
   }
+  if (!w->packed)
+    qgemvDispatchRows<8, 4>(w, plan, R, xsum, n0, nn, y, ldy);
+  else if (w->bits == 2)
+    qgemvDispatchRows<2, 16>(w, plan, R, xsum, n0, nn, y, ldy);
+  else if (w->bits == 3)
+    qgemvDispatchRows<3, 10>(w, plan, R, xsum, n0, nn, y, ldy);
+  else if (w->bits == 4)
+    qgemvDispatchRows<4, 8>(w, plan, R, xsum, n0, nn, y, ldy);
+  else
+    qgemvDispatchRows<8, 4>(w, plan, R, xsum, n0, nn, y, ldy);
+  free(mem);
 }
 
 template <int R>
