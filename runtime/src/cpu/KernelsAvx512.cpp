@@ -169,11 +169,14 @@ void dequantAvx512(const QWeightView *w, int64_t n0, int64_t nn, int64_t k0,
 /// code i * PW + j (PW codes per word, STEP bits apart; the unpacked layout
 /// is read as 4 bytes per word, like 8-bit k_packed). x is permuted once per
 /// call into that order (xp), and so is the group of each code (gl), so the
-/// inner loop is: shift, mask, convert, FMA. Blocks are classified once:
+/// inner loop is: shift, then one vpternlogd that masks the code into the
+/// top mantissa bits of 1.0f (f = 1 + q / 2^bits, exact, no int->float
+/// conversion), then an FMA with x. Blocks are classified once:
 ///  - uniform: all codes in one group: y += s_g * sum(x q)
 ///  - lane-uniform: each lane in one group: y += s_lane * sum(x q)
 ///  - mixed: per-code scales (3-bit words across a group boundary, g_idx).
-/// The zero points are folded out: y -= sum_g s_g z_g sum_{g(k)=g} x_k.
+/// With X_g = sum_{g(k)=g} x_k and Y = sum_k x_k s_g(k) f_k:
+///   y = sum_k x_k s_g(k) (q_k - z_g(k)) = 2^bits Y - sum_g s_g (2^bits + z_g) X_g.
 enum BlockKind : uint8_t { BlockUniform, BlockLaneUniform, BlockMixed };
 
 struct DecodePlan {
@@ -192,12 +195,58 @@ inline __m512 scalesFor(const int32_t *gl, const float *srow, __m512 svec,
                 : _mm512_i32gather_ps(idx, srow, 4);
 }
 
+/// Code j of each lane as the float 1 + q / 2^STEP.
+template <int STEP, int J> inline __m512 codeAsFloat(__m512i v, __m512i field) {
+  constexpr int d = 23 - STEP - STEP * J; // move the code to bit 23 - STEP
+  __m512i t = d > 0   ? _mm512_slli_epi32(v, d > 0 ? d : 0)
+              : d < 0 ? _mm512_srli_epi32(v, d < 0 ? -d : 0)
+                      : v;
+  // (t & field) | bits(1.0f)
+  return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+      t, field, _mm512_set1_epi32(0x3F800000), 0xEA));
+}
+
+template <int STEP, int R, int J, int PW> struct UniformBlock {
+  static inline void run(__m512i v, __m512i field, const float *xb,
+                         int64_t xpStride, __m512 *acc) {
+    __m512 f = codeAsFloat<STEP, J>(v, field);
+    for (int r = 0; r < R; ++r)
+      acc[r] = _mm512_fmadd_ps(_mm512_load_ps(xb + r * xpStride + J * 16), f,
+                               acc[r]);
+    UniformBlock<STEP, R, J + 1, PW>::run(v, field, xb, xpStride, acc);
+  }
+};
+template <int STEP, int R, int PW> struct UniformBlock<STEP, R, PW, PW> {
+  static inline void run(__m512i, __m512i, const float *, int64_t, __m512 *) {}
+};
+
+template <int STEP, int R, int J, int PW> struct MixedBlock {
+  static inline void run(__m512i v, __m512i field, const float *xb,
+                         int64_t xpStride, const int32_t *gb,
+                         const float *srow, __m512 svec, bool smallG,
+                         __m512 *yv) {
+    __m512 wq = _mm512_mul_ps(codeAsFloat<STEP, J>(v, field),
+                              scalesFor(gb + J * 16, srow, svec, smallG));
+    for (int r = 0; r < R; ++r)
+      yv[r] = _mm512_fmadd_ps(_mm512_load_ps(xb + r * xpStride + J * 16), wq,
+                              yv[r]);
+    MixedBlock<STEP, R, J + 1, PW>::run(v, field, xb, xpStride, gb, srow, svec,
+                                        smallG, yv);
+  }
+};
+template <int STEP, int R, int PW> struct MixedBlock<STEP, R, PW, PW> {
+  static inline void run(__m512i, __m512i, const float *, int64_t,
+                         const int32_t *, const float *, __m512, bool,
+                         __m512 *) {}
+};
+
 template <int STEP, int PW, int R>
 void qgemvPlanned(const QWeightView *w, const DecodePlan &plan,
                   const float *xsum, int64_t n0, int64_t nn, float *y,
                   int64_t ldy) {
   const int64_t G = w->G, SB = plan.blockCodes, xpStride = plan.numBlocks * SB;
-  const __m512i mask = _mm512_set1_epi32((1 << (STEP == 8 ? 8 : STEP)) - 1);
+  const __m512i field = _mm512_set1_epi32(((1 << STEP) - 1) << (23 - STEP));
+  const float twoB = (float)(1 << STEP);
   const bool smallG = G <= 16;
   const __mmask16 gMask = smallG ? (__mmask16)((1u << G) - 1u) : 0;
   for (int64_t n = n0; n < n0 + nn; ++n) {
@@ -209,7 +258,7 @@ void qgemvPlanned(const QWeightView *w, const DecodePlan &plan,
     for (int r = 0; r < R; ++r)
       corr[r] = 0.0f;
     for (int64_t g = 0; g < G; ++g) {
-      float sz = srow[g] * (zrow ? (float)zrow[g] : w->symZero);
+      float sz = srow[g] * (twoB + (zrow ? (float)zrow[g] : w->symZero));
       for (int r = 0; r < R; ++r)
         corr[r] += sz * xsum[r * G + g];
     }
@@ -240,31 +289,19 @@ void qgemvPlanned(const QWeightView *w, const DecodePlan &plan,
         __m512 acc[R];
         for (int r = 0; r < R; ++r)
           acc[r] = _mm512_setzero_ps();
-        for (int j = 0; j < PW; ++j) {
-          __m512 q = _mm512_cvtepi32_ps(
-              _mm512_and_si512(_mm512_srli_epi32(v, STEP * j), mask));
-          for (int r = 0; r < R; ++r)
-            acc[r] = _mm512_fmadd_ps(
-                _mm512_load_ps(xb + r * xpStride + j * 16), q, acc[r]);
-        }
+        UniformBlock<STEP, R, 0, PW>::run(v, field, xb, xpStride, acc);
         __m512 s = kind == BlockUniform
                        ? _mm512_set1_ps(srow[plan.blockGroup[b]])
                        : scalesFor(gb, srow, svec, smallG);
         for (int r = 0; r < R; ++r)
           yv[r] = _mm512_fmadd_ps(s, acc[r], yv[r]);
       } else {
-        for (int j = 0; j < PW; ++j) {
-          __m512 q = _mm512_cvtepi32_ps(
-              _mm512_and_si512(_mm512_srli_epi32(v, STEP * j), mask));
-          __m512 wq = _mm512_mul_ps(q, scalesFor(gb + j * 16, srow, svec, smallG));
-          for (int r = 0; r < R; ++r)
-            yv[r] = _mm512_fmadd_ps(
-                _mm512_load_ps(xb + r * xpStride + j * 16), wq, yv[r]);
-        }
+        MixedBlock<STEP, R, 0, PW>::run(v, field, xb, xpStride, gb, srow, svec,
+                                        smallG, yv);
       }
     }
     for (int r = 0; r < R; ++r)
-      y[r * ldy + n] = _mm512_reduce_add_ps(yv[r]) - corr[r];
+      y[r * ldy + n] = twoB * _mm512_reduce_add_ps(yv[r]) - corr[r];
   }
 }
 
