@@ -189,7 +189,8 @@ void runGemm(const GemmProblem &p) {
   if ((double)p.M * p.N * p.K < 5e5)
     threads = 1;
   GemmTasks g{&p, {}, 1, 1, ceilDiv(p.M, p.ks->mr), ceilDiv(p.N, p.ks->nr)};
-  g.pa.KC = std::min(gKC, p.K);
+  // Equal K slices (K = 512: 2 x 256, not 384 + 128): no short last pass.
+  g.pa.KC = roundUp(ceilDiv(p.K, ceilDiv(p.K, gKC)), 8);
   g.pa.mPad = g.mStrips * p.ks->mr;
   g.pa.data = tlsScratch.a.get(g.pa.mPad * p.K);
   // Pack A once, in parallel over row strips.
