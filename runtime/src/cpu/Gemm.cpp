@@ -265,9 +265,10 @@ void columnTask(void *ctx, int64_t t) {
 void runColumns(int64_t N, double bytes, int64_t align,
                 void (*body)(const void *, int64_t, int64_t),
                 const void *ctx) {
-  int64_t threads = bytes < 64 * 1024 ? 1 : qmrt_get_num_threads();
+  // Waking a worker costs microseconds: worth it from ~20 us of work up.
+  int64_t threads = bytes < 192 * 1024 ? 1 : qmrt_get_num_threads();
   // A few chunks per thread balance a busy machine.
-  int64_t tasks = threads == 1 ? 1 : threads * 4;
+  int64_t tasks = threads == 1 ? 1 : threads * (bytes < 2e6 ? 2 : 4);
   int64_t chunk = roundUp(ceilDiv(N, tasks), align);
   ColumnTasks c{N, chunk, body, ctx};
   parallelFor(ceilDiv(N, chunk), columnTask, &c);
@@ -393,6 +394,7 @@ void packQuantB(const void *ctx, int64_t k0, int64_t kc, int64_t n0,
 struct QgemvCtx {
   const KernelSet *ks;
   const QWeightView *w;
+  const void *plan;
   int64_t M;
   const float *x;
   int64_t ldx;
@@ -403,10 +405,7 @@ struct QgemvCtx {
 
 void qgemvBody(const void *ctx, int64_t n0, int64_t nn) {
   const QgemvCtx &q = *static_cast<const QgemvCtx *>(ctx);
-  for (int64_t r = 0; r < q.M; r += 4)
-    q.ks->qgemv(q.w, std::min<int64_t>(4, q.M - r), q.x + r * q.ldx, q.ldx,
-                q.xsum + r * q.w->G, n0, nn,
-                q.y + r * q.ldy, q.ldy);
+  q.ks->qgemv(q.w, q.plan, q.M, q.x, q.ldx, q.xsum, n0, nn, q.y, q.ldy);
 }
 
 } // namespace
@@ -456,8 +455,10 @@ extern "C" void qmrt_qmatmul(int64_t M, int64_t N, int64_t K, const float *x,
       for (int64_t k = 0; k < K; ++k)
         xsum[r * v.G + (v.gIdx ? v.gIdx[k] : k / v.groupSize)] +=
             x[r * ldx + k];
-    QgemvCtx q{ks, &v, M, x, ldx, xsum.data(), y, ldy};
+    void *plan = ks->qgemvPrepare(&v, M, x, ldx);
+    QgemvCtx q{ks, &v, plan, M, x, ldx, xsum.data(), y, ldy};
     runColumns(N, (double)N * K * v.bits / 8, 16, qgemvBody, &q);
+    ks->qgemvRelease(plan);
     return;
   }
   QuantB q{&v, ks};

@@ -47,12 +47,18 @@ struct KernelSet {
   /// out[j * ldo + (k - k0)] = W[k][n0 + j] for j < nn, k0 <= k < k0 + kc.
   void (*dequant)(const QWeightView *w, int64_t n0, int64_t nn, int64_t k0,
                   int64_t kc, float *out, int64_t ldo);
+  /// Per-call preparation of qgemv for the rows x (R x K): whatever the
+  /// kernel wants to compute once rather than per column task (may return
+  /// null); released with qgemvRelease.
+  void *(*qgemvPrepare)(const QWeightView *w, int64_t R, const float *x,
+                        int64_t ldx);
+  void (*qgemvRelease)(void *plan);
   /// y[r * ldy + n] = sum_k x[r * ldx + k] W[k][n] for r < R (1 <= R <= 4),
   /// n0 <= n < n0 + nn. xsum is R x G: per-group sums of the x rows
-  /// (sum of x[r][k] over the k with g(k) = g).
-  void (*qgemv)(const QWeightView *w, int64_t R, const float *x, int64_t ldx,
-                const float *xsum, int64_t n0, int64_t nn, float *y,
-                int64_t ldy);
+  /// (sum of x[r][k] over the k with g(k) = g). plan is qgemvPrepare's.
+  void (*qgemv)(const QWeightView *w, const void *plan, int64_t R,
+                const float *x, int64_t ldx, const float *xsum, int64_t n0,
+                int64_t nn, float *y, int64_t ldy);
   /// y[r * ldy + n] = sum_k x[r * ldx + k] B[k * ldb + n], r < R (<= 4),
   /// n0 <= n < n0 + nn.
   void (*sgemv)(int64_t R, int64_t K, const float *x, int64_t ldx,

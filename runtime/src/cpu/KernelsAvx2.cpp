@@ -47,7 +47,7 @@ void ukernelAvx2(int64_t kc, const float *A, const float *B, float *C,
 }
 
 const KernelSet kAvx2 = {"avx2",         Avx2MR,      Avx2NR,
-                         ukernelAvx2,    dequantGeneric, qgemvGeneric,
+                         ukernelAvx2,    dequantGeneric, qgemvPrepareNone, qgemvReleaseNone, qgemvGeneric,
                          sgemvGeneric};
 } // namespace
 

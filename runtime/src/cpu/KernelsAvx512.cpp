@@ -321,31 +321,33 @@ void qgemvDispatchRows(const QWeightView *w, const DecodePlan &plan,
   }
 }
 
-void qgemvAvx512(const QWeightView *w, int64_t R, const float *x, int64_t ldx,
-                 const float *xsum, int64_t n0, int64_t nn, float *y,
-                 int64_t ldy) {
+void *qgemvPrepareAvx512(const QWeightView *w, int64_t R, const float *x,
+                         int64_t ldx) {
+  if (w->gIdx && w->G > MaxLocalGroups)
+    return nullptr;
   const int PW = w->packed ? w->codesPerWord : 4;
   const int64_t K = w->K, SB = 16 * PW;
-  DecodePlan plan;
-  plan.blockCodes = SB;
-  plan.numBlocks = (K + SB - 1) / SB;
-  plan.fullBlocks = K / 64;
-  const int64_t padded = plan.numBlocks * SB;
-  void *mem = aligned_alloc(64, (size_t)padded * (4 * R + 4) +
-                                    (size_t)plan.numBlocks * 8 + 64);
+  const int64_t numBlocks = (K + SB - 1) / SB, padded = numBlocks * SB;
+  const size_t header = 64;
+  char *mem = (char *)aligned_alloc(64, header + (size_t)padded * (4 * R + 4) +
+                                            (size_t)numBlocks * 8 + 64);
   if (!mem)
-    return qgemvGeneric(w, R, x, ldx, xsum, n0, nn, y, ldy);
-  plan.xp = (float *)mem;
+    return nullptr;
+  DecodePlan &plan = *(DecodePlan *)mem;
+  plan.blockCodes = SB;
+  plan.numBlocks = numBlocks;
+  plan.fullBlocks = K / 64;
+  plan.xp = (float *)(mem + header);
   plan.gl = (int32_t *)(plan.xp + padded * R);
   plan.blockGroup = plan.gl + padded;
-  plan.kind = (uint8_t *)(plan.blockGroup + plan.numBlocks);
+  plan.kind = (uint8_t *)(plan.blockGroup + numBlocks);
   const int64_t gs = w->groupSize;
   auto groupOf = [&](int64_t k) -> int32_t {
     if (k >= K)
       k = K - 1; // padding: x is 0 there, any group will do
     return w->gIdx ? w->gIdx[k] : (int32_t)(k / gs);
   };
-  for (int64_t b = 0; b < plan.numBlocks; ++b) {
+  for (int64_t b = 0; b < numBlocks; ++b) {
     bool uniform = true, laneUniform = true;
     int32_t g0 = groupOf(b * SB);
     for (int i = 0; i < 16; ++i) {
@@ -366,6 +368,17 @@ void qgemvAvx512(const QWeightView *w, int64_t R, const float *x, int64_t ldx,
                                  : BlockMixed;
     plan.blockGroup[b] = g0;
   }
+  return mem;
+}
+
+void qgemvReleaseAvx512(void *plan) { free(plan); }
+
+void qgemvAvx512(const QWeightView *w, const void *planPtr, int64_t R,
+                 const float *x, int64_t ldx, const float *xsum, int64_t n0,
+                 int64_t nn, float *y, int64_t ldy) {
+  if (!planPtr)
+    return qgemvGeneric(w, planPtr, R, x, ldx, xsum, n0, nn, y, ldy);
+  const DecodePlan &plan = *(const DecodePlan *)planPtr;
   if (!w->packed)
     qgemvDispatchRows<8, 4>(w, plan, R, xsum, n0, nn, y, ldy);
   else if (w->bits == 2)
@@ -376,7 +389,6 @@ void qgemvAvx512(const QWeightView *w, int64_t R, const float *x, int64_t ldx,
     qgemvDispatchRows<4, 8>(w, plan, R, xsum, n0, nn, y, ldy);
   else
     qgemvDispatchRows<8, 4>(w, plan, R, xsum, n0, nn, y, ldy);
-  free(mem);
 }
 
 template <int R>
@@ -439,6 +451,7 @@ void sgemvAvx512(int64_t R, int64_t K, const float *x, int64_t ldx,
 
 const KernelSet kAvx512 = {"avx512",     Avx512MR,    Avx512NR,
                            ukernelAvx512<Avx512MR>, dequantAvx512,
+                           qgemvPrepareAvx512, qgemvReleaseAvx512,
                            qgemvAvx512, sgemvAvx512};
 } // namespace
 

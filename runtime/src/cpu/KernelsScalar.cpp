@@ -15,7 +15,7 @@ namespace {
 enum { ScalarMR = 4, ScalarNR = 8 };
 const KernelSet kScalar = {"scalar",       ScalarMR,
                            ScalarNR,       ukernelGeneric<ScalarMR, ScalarNR>,
-                           dequantGeneric, qgemvGeneric,
+                           dequantGeneric, qgemvPrepareNone, qgemvReleaseNone, qgemvGeneric,
                            sgemvGeneric};
 } // namespace
 
