@@ -419,7 +419,7 @@ void qmrt::cpu::setBlocking(int64_t mc, int64_t kc, int64_t nc) {
     gNC = nc;
 }
 
-extern "C" void qmrt_sgemm(int64_t M, int64_t N, int64_t K, const float *A,
+extern "C" QMRT_EXPORT void qmrt_sgemm(int64_t M, int64_t N, int64_t K, const float *A,
                            int64_t lda, const float *B, int64_t ldb, float *C,
                            int64_t ldc) {
   if (M <= 0 || N <= 0)
@@ -435,7 +435,7 @@ extern "C" void qmrt_sgemm(int64_t M, int64_t N, int64_t K, const float *A,
   runGemm(p);
 }
 
-extern "C" void qmrt_qmatmul(int64_t M, int64_t N, int64_t K, const float *x,
+extern "C" QMRT_EXPORT void qmrt_qmatmul(int64_t M, int64_t N, int64_t K, const float *x,
                              int64_t ldx, const qmrt_qweight *w, float *y,
                              int64_t ldy) {
   if (M <= 0 || N <= 0)

@@ -15,6 +15,11 @@
 
 #include <stdint.h>
 
+/// The C API keeps default visibility; everything else in the library is
+/// hidden (-fvisibility=hidden) so a shared library or JIT host that links
+/// libqmrt_cpu.a exports exactly the qmrt_* functions.
+#define QMRT_EXPORT __attribute__((visibility("default")))
+
 namespace qmrt {
 namespace cpu {
 

@@ -238,11 +238,11 @@ void qmrt::cpu::parallelFor(int64_t numTasks, void (*fn)(void *, int64_t),
   pool().parallelFor(numTasks, fn, ctx);
 }
 
-extern "C" void qmrt_set_num_threads(int n) {
+extern "C" QMRT_EXPORT void qmrt_set_num_threads(int n) {
   pool().setNumThreads(n > 0 ? n : ThreadPool::defaultThreads());
 }
 
-extern "C" int qmrt_get_num_threads(void) { return pool().getNumThreads(); }
+extern "C" QMRT_EXPORT int qmrt_get_num_threads(void) { return pool().getNumThreads(); }
 
 //===----------------------------------------------------------------------===//
 // Observer
@@ -254,13 +254,13 @@ qmrt_observer_fn observerFn = nullptr;
 void *observerUser = nullptr;
 } // namespace
 
-extern "C" void qmrt_set_observer(qmrt_observer_fn fn, void *user) {
+extern "C" QMRT_EXPORT void qmrt_set_observer(qmrt_observer_fn fn, void *user) {
   std::lock_guard<std::mutex> lock(observerMutex);
   observerFn = fn;
   observerUser = user;
 }
 
-extern "C" void qmrt_observe(const char *tag, const float *data, int64_t rows,
+extern "C" QMRT_EXPORT void qmrt_observe(const char *tag, const float *data, int64_t rows,
                              int64_t cols) {
   qmrt_observer_fn fn;
   void *user;
