@@ -107,8 +107,8 @@ double readBandwidth(size_t bytes, int threads, double minTime) {
   std::vector<double> sums(threads * 8);
   auto run = [&] {
     std::vector<std::thread> ts;
-    for (int t = 0; t < threads; ++t)
-      ts.emplace_back([&, t] {
+    for (int t = 0; t < threads; ++t) {
+      auto body = [&, t] {
         size_t b = n * t / threads, e = n * (t + 1) / threads;
         float s[16] = {0};
         for (size_t i = b; i + 16 <= e; i += 16)
@@ -118,7 +118,12 @@ double readBandwidth(size_t bytes, int threads, double minTime) {
         for (float v : s)
           tot += v;
         sums[t * 8] = tot;
-      });
+      };
+      if (threads == 1)
+        body(); // in this thread, so that --timer cpu measures it
+      else
+        ts.emplace_back(body);
+    }
     for (auto &t : ts)
       t.join();
   };
@@ -222,13 +227,13 @@ int main(int argc, char **argv) {
   if (qmrt::cpu::detectIsa() == qmrt::cpu::IsaAvx512)
     peak1 = peakAvx512(minTime);
 #endif
+  std::printf("qmrt kernels: %s, %d thread(s); reference: %s; timer: %s\n",
+              isa, threads, blas.c_str(), timer.c_str());
+  gCpuTimer = timer == "cpu";
   double bwDram =
       only.empty() || only == "qdecode"
           ? readBandwidth(size_t(256) << 20, threads, minTime)
           : 0.0;
-  std::printf("qmrt kernels: %s, %d thread(s); reference: %s; timer: %s\n",
-              isa, threads, blas.c_str(), timer.c_str());
-  gCpuTimer = timer == "cpu";
   std::printf("measured peak: %.1f GFLOP/s per core (AVX-512 FMA), "
               "streaming read %.1f GB/s (256 MiB, %d threads)\n\n",
               peak1, bwDram, threads);
