@@ -315,6 +315,15 @@ TEST(RuntimeKernelQmatmul, OddGroups) {
     }
 }
 
+TEST(RuntimeKernelQmatmul, ManyGroupsWithGroupIndex) {
+  // More than 512 groups with g_idx: the AVX-512 kernels fall back to the
+  // portable loops (their per-row zero-point table is bounded).
+  checkQmatmul(1, 9, 1100, 4, 2, false, 1, true, 350);
+  checkQmatmul(6, 9, 1100, 2, 2, false, 0, true, 351);
+  // Many groups without g_idx stay on the vector path (gathered scales).
+  checkQmatmul(2, 9, 1100, 3, 2, false, 1, false, 352);
+}
+
 TEST(RuntimeKernelQmatmul, LargerShapes) {
   checkQmatmul(1, 1000, 384, 4, 128, false, 1, false, 400);
   checkQmatmul(4, 384, 1000, 4, 128, true, 1, true, 401);
