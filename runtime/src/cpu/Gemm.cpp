@@ -24,6 +24,7 @@
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -325,27 +326,42 @@ void sgemvBody(const void *ctx, int64_t n0, int64_t nn) {
 // qmatmul
 //===----------------------------------------------------------------------===//
 
-[[noreturn]] void fatal(const char *msg, long long a, long long b) {
-  std::fprintf(stderr, "qmrt_qmatmul: %s (%lld, %lld)\n", msg, a, b);
+[[noreturn]] __attribute__((format(printf, 1, 2))) void
+fatal(const char *fmt, ...) {
+  std::fprintf(stderr, "qmrt_qmatmul: ");
+  va_list args;
+  va_start(args, fmt);
+  std::vfprintf(stderr, fmt, args);
+  va_end(args);
+  std::fprintf(stderr, "\n");
   std::abort();
 }
 
 QWeightView makeView(int64_t N, int64_t K, const qmrt_qweight *w) {
   if (!w)
-    fatal("null weight", 0, 0);
+    fatal("null weight");
   if (w->k != K || w->n != N)
-    fatal("weight shape does not match the call (k, n)", (long long)w->k,
-          (long long)w->n);
+    fatal("weight shape does not match the call (weight k = %lld, n = %lld; "
+          "call K = %lld, N = %lld)",
+          (long long)w->k, (long long)w->n, (long long)K, (long long)N);
   if (w->bits != 2 && w->bits != 3 && w->bits != 4 && w->bits != 8)
-    fatal("unsupported bit width (bits, layout)", w->bits, w->layout);
+    fatal("unsupported bit width (bits = %d)", w->bits);
   if (w->layout != 0 && w->layout != 1)
-    fatal("unsupported layout (bits, layout)", w->bits, w->layout);
+    fatal("unsupported layout (layout = %d)", w->layout);
   if (w->group_size != -1 && (w->group_size < 1 || w->group_size > K))
-    fatal("invalid group size (group_size, k)", (long long)w->group_size,
-          (long long)K);
+    fatal("invalid group size (group_size = %lld, k = %lld)",
+          (long long)w->group_size, (long long)K);
   if (!w->codes || !w->scales || (!w->symmetric && !w->zeros))
-    fatal("missing codes, scales or zero points (symmetric, layout)",
-          w->symmetric, w->layout);
+    fatal("missing codes, scales or zero points (codes = %p, scales = %p, "
+          "zeros = %p, symmetric = %d)",
+          w->codes, (const void *)w->scales, (const void *)w->zeros,
+          w->symmetric);
+  int64_t groups = w->group_size == -1 ? 1 : ceilDiv(K, w->group_size);
+  if (w->g_idx)
+    for (int64_t k = 0; k < K; ++k)
+      if (w->g_idx[k] < 0 || w->g_idx[k] >= groups)
+        fatal("group index out of range (g_idx[%lld] = %d, %lld groups)",
+              (long long)k, w->g_idx[k], (long long)groups);
   QWeightView v;
   v.K = K;
   v.N = N;

@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
+#include <pthread.h>
 #include <thread>
 #include <vector>
 
@@ -80,11 +82,35 @@ int qmrt::cpu::forceIsa(int isa) {
 //===----------------------------------------------------------------------===//
 
 namespace {
+class ThreadPool;
+ThreadPool &pool();
+
 /// A persistent pool of numThreads - 1 workers; the caller of parallelFor
 /// is the last thread. Tasks are handed out through an atomic counter.
 class ThreadPool {
 public:
+  ThreadPool() {
+    // A forked child has none of the workers: start afresh there.
+    pthread_atfork(nullptr, nullptr, [] { pool().resetInChild(); });
+  }
   ~ThreadPool() { stopWorkers(); }
+
+  /// In the child of fork(): the worker threads do not exist and the mutexes
+  /// may have been held by threads that do not exist either. Re-create the
+  /// synchronization objects and forget (leak) the thread handles: joining
+  /// or destroying them would be undefined.
+  void resetInChild() {
+    new (&runMutex) std::mutex();
+    new (&mutex) std::mutex();
+    new (&wakeCv) std::condition_variable();
+    new (&doneCv) std::condition_variable();
+    new std::vector<std::thread>(std::move(workers));
+    workers.clear();
+    stop = false;
+    pending = 0;
+    pendingAtomic.store(0);
+    insidePool = false;
+  }
 
   void setNumThreads(int n) {
     std::lock_guard<std::mutex> run(runMutex);
@@ -231,6 +257,8 @@ ThreadPool &pool() {
   static ThreadPool *p = new ThreadPool();
   return *p;
 }
+
+
 } // namespace
 
 void qmrt::cpu::parallelFor(int64_t numTasks, void (*fn)(void *, int64_t),

@@ -28,6 +28,9 @@
 #include <thread>
 #include <vector>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace qmrt::cpu;
 
 namespace {
@@ -324,6 +327,22 @@ TEST(RuntimeKernelQmatmul, ManyGroupsWithGroupIndex) {
   checkQmatmul(2, 9, 1100, 3, 2, false, 1, false, 352);
 }
 
+TEST(RuntimeKernelQmatmulDeathTest, RejectsInvalidWeights) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  std::mt19937 rng(900);
+  QWeightData w = makeWeight(40, 8, 4, 16, false, 1, true, rng);
+  std::vector<float> x(40, 1.0f), y(8);
+  w.gIdx[7] = 3; // G = 3
+  EXPECT_DEATH(qmrt_qmatmul(1, 8, 40, x.data(), 40, &w.desc, y.data(), 8),
+               "group index out of range \\(g_idx\\[7\\] = 3, 3 groups\\)");
+  w.gIdx[7] = 0;
+  EXPECT_DEATH(qmrt_qmatmul(1, 8, 41, x.data(), 41, &w.desc, y.data(), 8),
+               "weight shape does not match the call");
+  w.desc.bits = 5;
+  EXPECT_DEATH(qmrt_qmatmul(1, 8, 40, x.data(), 40, &w.desc, y.data(), 8),
+               "unsupported bit width \\(bits = 5\\)");
+}
+
 TEST(RuntimeKernelQmatmul, LargerShapes) {
   checkQmatmul(1, 1000, 384, 4, 128, false, 1, false, 400);
   checkQmatmul(4, 384, 1000, 4, 128, true, 1, true, 401);
@@ -443,6 +462,29 @@ TEST(RuntimeKernelThreads, ConcurrentCallers) {
   // Same kernels, same blocking: bitwise equal results.
   EXPECT_EQ(std::memcmp(C0.data(), C1.data(), C0.size() * 4), 0);
   EXPECT_EQ(std::memcmp(C0.data(), C2.data(), C0.size() * 4), 0);
+  qmrt_set_num_threads(0);
+}
+
+TEST(RuntimeKernelThreads, WorksInForkedChild) {
+  // The pool is running (2 workers' worth of threads) when the process
+  // forks; the child has no workers and must still compute (and not hang).
+  qmrt_set_num_threads(2);
+  std::mt19937 rng(800);
+  const int64_t M = 128, N = 128, K = 128; // above the threading threshold
+  std::vector<float> A = randomFloats(M * K, rng), B = randomFloats(K * N, rng);
+  std::vector<float> C0(M * N), C1(M * N, kNaN);
+  qmrt_sgemm(M, N, K, A.data(), K, B.data(), N, C0.data(), N);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    alarm(20); // a hang fails the test instead of blocking it
+    qmrt_sgemm(M, N, K, A.data(), K, B.data(), N, C1.data(), N);
+    _exit(std::memcmp(C0.data(), C1.data(), C0.size() * 4) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "child killed by signal";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
   qmrt_set_num_threads(0);
 }
 
