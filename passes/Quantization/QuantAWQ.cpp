@@ -24,6 +24,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Debug.h"
+#include "llvm/Support/GlobPattern.h"
 
 #include <map>
 
@@ -229,8 +230,24 @@ void QuantAWQPass::runOnOperation() {
     t.config = base;
   if (!configFile.empty() && failed(applyConfigFile(module, configFile, targets)))
     return signalPassFailure();
+  std::vector<llvm::GlobPattern> onlyGlobs;
+  for (const std::string &pattern : only) {
+    auto glob = llvm::GlobPattern::create(pattern);
+    if (!glob) {
+      llvm::consumeError(glob.takeError());
+      mlir::emitError(module.getLoc(), "invalid quantization option: bad pattern '")
+          << pattern << "'";
+      return signalPassFailure();
+    }
+    onlyGlobs.push_back(std::move(*glob));
+  }
   auto active = [&](const QuantTarget &t) {
-    return !t.skip && (!t.isHead || includeHead);
+    if (t.skip || (t.isHead && !includeHead))
+      return false;
+    return onlyGlobs.empty() ||
+           llvm::any_of(onlyGlobs, [&](const llvm::GlobPattern &g) {
+             return g.match(t.tag) || (!t.name.empty() && g.match(t.name));
+           });
   };
 
   // Group every target (active or not) by its input.
@@ -418,6 +435,7 @@ void QuantAWQPass::runOnOperation() {
   options.configFile = configFile;
   options.layout = *layoutKind;
   options.useResources = useResources;
+  options.only.assign(only.begin(), only.end());
   CalibrationStats gptqStats;
   if (gptq) {
     for (const std::string &tag : stats.getTags()) {

@@ -109,6 +109,8 @@ def QuantAWQPass : Pass<"qm-quant-awq", "::mlir::ModuleOp"> {
            "GPTQ: process columns in decreasing diag(H) order">,
     Option<"report", "report", "bool", /*default=*/"false",
            "Emit a remark per scaled input: alpha, error before and after, sink">,
+    ListOption<"only", "only", "std::string",
+               "Only scale and quantize matmuls whose name or tag matches one of these globs">,
   ];
 }
 
