@@ -29,7 +29,7 @@ using namespace mlir;
 using namespace mlir::qm;
 
 /// Reads the weight of `t` as an N x K row-major f32 matrix.
-static FailureOr<std::vector<float>> readWeight(const QuantTarget &target) {
+FailureOr<std::vector<float>> mlir::qm::readTargetWeight(const QuantTarget &target) {
   const QuantTarget &t = target;
   arith::ConstantOp weight = t.weight;
   auto type = cast<RankedTensorType>(weight.getType());
@@ -283,7 +283,7 @@ FailureOr<int64_t> mlir::qm::quantizeWeights(ModuleOp module,
   // Weights built from a transposed constant (a tied head), by constant.
   llvm::DenseMap<Operation *, Value> headWeights;
   for (QuantTarget *t : work) {
-    FailureOr<std::vector<float>> w = readWeight(*t);
+    FailureOr<std::vector<float>> w = readTargetWeight(*t);
     if (failed(w))
       return failure();
     solvers::QuantizedWeight q;

@@ -118,6 +118,10 @@ FailureOr<int64_t> quantizeWeights(ModuleOp module,
                                    const WeightQuantOptions &options,
                                    const CalibrationStats *stats);
 
+/// Reads the weight of `target` as an N x K row-major f32 matrix (emits an
+/// error on the weight's constant and fails when the data is unavailable).
+FailureOr<std::vector<float>> readTargetWeight(const QuantTarget &target);
+
 /// Applies the config file at `path` to `targets` (sets config and skip).
 LogicalResult applyConfigFile(ModuleOp module, StringRef path,
                               std::vector<QuantTarget> &targets);
