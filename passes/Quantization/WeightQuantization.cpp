@@ -202,7 +202,7 @@ quantizeEmbeddings(ModuleOp module, const WeightQuantOptions &options,
       t.tag = getMatmulName(gather);
       if (t.tag.empty())
         t.tag = "gather_" + std::to_string(index);
-      FailureOr<std::vector<float>> w = readWeight(t);
+      FailureOr<std::vector<float>> w = readTargetWeight(t);
       if (failed(w))
         return failure();
       solvers::QuantizedWeight q =
