@@ -49,12 +49,15 @@ int main(int argc, char **argv) {
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
   int maxChunks = 0;
+  bool sweep = false;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--m" && i + 1 < argc) {
       Ms.clear();
       for (char *p = std::strtok(argv[++i], ","); p; p = std::strtok(nullptr, ","))
         Ms.push_back(std::atoll(p));
+    } else if (a == "--sweep") {
+      sweep = true;
     } else if (a == "--max-chunks" && i + 1 < argc) {
       maxChunks = std::atoi(argv[++i]);
     } else {
@@ -103,8 +106,17 @@ int main(int argc, char **argv) {
       for (auto &v : a)
         v = 0x3000 | (rng() & 0x3ff); // f16 in [0.125, 0.25)
       CHECK(qmrt_cuda_upload(ctx, da, a.data(), M * K * 2));
+      struct Variant { int maxChunks, warps, bps; };
+      std::vector<Variant> variants = {{maxChunks, 0, 0}};
+      if (sweep)
+        for (int wv : {8, 4})
+          for (int bps : {2, 4, 8})
+            for (int mc : {0, 1, 2})
+              variants.push_back({mc, wv, bps});
+      for (const Variant &var : variants) {
       qmrt_cuda_plan plan;
-      CHECK(qmrt_cuda_plan_for(ctx, &dws[0], M, maxChunks, &plan));
+      CHECK(qmrt_cuda_plan_for_ex(ctx, &dws[0], M, var.maxChunks, var.warps,
+                                  var.bps, &plan));
       CHECK(qmrt_cuda_reserve(ctx, &dws[0], M, &plan));
       // Warm up (module load, first-touch).
       for (auto &d : dws)
@@ -140,16 +152,19 @@ int main(int argc, char **argv) {
       std::printf("{\"impl\": \"quant-mlir\", \"device\": \"%s\", \"K\": %lld, "
                   "\"N\": %lld, \"M\": %lld, \"us\": %.3f, \"min_us\": %.3f, "
                   "\"kernel\": \"%s\", \"nsplit\": %lld, \"grid\": [%u, %u, "
-                  "%u], \"smem\": %u, \"weight_copies\": %d}\n",
+                  "%u], \"smem\": %u, \"weight_copies\": %d, \"variant\": "
+                  "\"mc%d_w%d_bps%d\"}\n",
                   devName, (long long)K, (long long)N, (long long)M, med,
                   times[0], qmrt_cuda_kernel_name(ctx, plan.kernel),
                   (long long)plan.nsplit, plan.grid[0], plan.grid[1],
-                  plan.grid[2], plan.smem, copies);
+                  plan.grid[2], plan.smem, copies, var.maxChunks, var.warps,
+                  var.bps);
       std::fflush(stdout);
       CU(cuGraphExecDestroy(exec));
       CU(cuGraphDestroy(graph));
       CU(cuEventDestroy(e0));
       CU(cuEventDestroy(e1));
+      }
       CHECK(qmrt_cuda_free(ctx, da));
       CHECK(qmrt_cuda_free(ctx, dout));
     }

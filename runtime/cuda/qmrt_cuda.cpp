@@ -45,7 +45,8 @@ int fail(const std::string &msg) {
 
 struct KernelInfo {
   std::string name;
-  int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4;
+  int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
+      stages = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -126,6 +127,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "mtiles") k.mtiles = v;
       else if (key == "warps") k.warps = v;
       else if (key == "unroll") k.unroll = v;
+      else if (key == "stages") k.stages = v;
     }
     if (!cuCheck(cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()),
                  ("cuModuleGetFunction(" + k.name + ")").c_str(), __func__))
@@ -225,11 +227,18 @@ extern "C" const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *c, int k) {
                                               : "?";
 }
 
-static unsigned sharedBytes(const KernelInfo &k, int64_t sps) {
+// Tile table defaults (see bench/gpu/NOTES.md for the measurements).
+static const int kDefaultWarps = 4;
+static const int kDefaultBlocksPerSm = 2;
+// Activation tile (rows x K-slice) kept in shared memory per block.
+static const int64_t kMaxActivationBytes = 96 * 1024;
+
+static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t rows = 16 * k.mtiles;
-  int64_t a = rows * (sps * 16 + 8) * 2;
+  int64_t a = std::min(rows, M) * (sps * 16 + 8) * 2;
   int64_t red = int64_t(k.warps) * rows * 64 * 4;
-  int64_t body = std::max(a, red);
+  int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 * (k.bits == 4 ? 1 : 2);
+  int64_t body = std::max(k.stages * chunkBytes + a, red);
   body = (body + 15) / 16 * 16;
   return static_cast<unsigned>(body + 16);
 }
@@ -237,16 +246,26 @@ static unsigned sharedBytes(const KernelInfo &k, int64_t sps) {
 extern "C" int qmrt_cuda_plan_for(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                                   int64_t M, int maxChunks,
                                   qmrt_cuda_plan *out) {
+  return qmrt_cuda_plan_for_ex(c, w, M, maxChunks, 0, 0, out);
+}
+
+extern "C" int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *c,
+                                     const qmrt_cuda_weight *w, int64_t M,
+                                     int maxChunks, int warps,
+                                     int blocksPerSm, qmrt_cuda_plan *out) {
   if (M <= 0)
     return fail("qmrt_cuda_plan_for: M must be positive (" +
                 std::to_string(M) + ")");
   // Tile table: m16 tiles per block by M.
   int mt = M <= 16 ? 1 : M <= 32 ? 2 : 4;
   int best = -1;
+  if (warps <= 0)
+    warps = kDefaultWarps;
   for (int i = 0; i < (int)c->kernels.size(); ++i) {
     const KernelInfo &k = c->kernels[i];
     if (k.bits == w->meta.bits && k.sym == w->meta.symmetric &&
-        k.gather == w->meta.gather && k.mtiles == mt)
+        k.gather == w->meta.gather && k.mtiles == mt &&
+        (best < 0 || k.warps == warps))
       best = i;
   }
   if (best < 0)
@@ -262,14 +281,26 @@ extern "C" int qmrt_cuda_plan_for(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
   int64_t kChunks = w->meta.Kp / (16 * chunkSteps);
   // Split K so that about 4 blocks per SM are in flight (batch 1 fills the
   // chip); cap the activation tile in shared memory.
-  int64_t target = int64_t(c->smCount) * 4;
+  if (blocksPerSm <= 0)
+    blocksPerSm = kDefaultBlocksPerSm;
+  int64_t target = int64_t(c->smCount) * blocksPerSm;
   int64_t splits = std::max<int64_t>(
       1, std::min<int64_t>(kChunks, (target + nBlocks * mBlocks - 1) /
                                         (nBlocks * mBlocks)));
   int64_t cps = (kChunks + splits - 1) / splits;
-  int64_t smemCap = std::min<int64_t>(c->maxSmemOptin, 96 * 1024);
+  int64_t chunkBytes = chunkSteps * 32 * 16 * (k.bits == 4 ? 1 : 2);
+  int64_t smemCap = std::min<int64_t>(c->maxSmemOptin, 96 * 1024) +
+                    k.stages * chunkBytes;
+  smemCap = std::min<int64_t>(smemCap, c->maxSmemOptin);
   int64_t cpsCap = std::max<int64_t>(
-      1, ((smemCap - 32) / (rows * 2) - 8) / (16 * chunkSteps));
+      1, ((smemCap - 32 - k.stages * chunkBytes) /
+              (std::min<int64_t>(rows, M) * 2) - 8) /
+             (16 * chunkSteps));
+  cpsCap = std::min<int64_t>(
+      cpsCap, std::max<int64_t>(1, (kMaxActivationBytes /
+                                        (std::min<int64_t>(rows, M) * 2) -
+                                    8) /
+                                       (16 * chunkSteps)));
   if (maxChunks > 0)
     cpsCap = std::min<int64_t>(cpsCap, maxChunks);
   cps = std::min(cps, cpsCap);
@@ -283,7 +314,7 @@ extern "C" int qmrt_cuda_plan_for(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
   p.grid[1] = static_cast<unsigned>(splits);
   p.grid[2] = static_cast<unsigned>(mBlocks);
   p.block = 32 * k.warps;
-  p.smem = sharedBytes(k, p.sps);
+  p.smem = sharedBytes(k, p.sps, M);
   if ((int64_t)p.smem > c->maxSmemOptin)
     return fail("qmrt_cuda_plan_for: shared memory (" +
                 std::to_string(p.smem) + " bytes) over the device limit (" +
@@ -345,7 +376,7 @@ extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                 "call qmrt_cuda_reserve first");
   const auto &m = w->meta;
   int64_t wordsPerLane = m.bits == 4 ? 4 : 8;
-  Memref1D qw{w->qw, w->qw, 0, int64_t(m.qw_words / 4), 1};
+  Memref1D qw{w->qw, w->qw, 0, int64_t(m.qw_words), 1};
   (void)wordsPerLane;
   Memref1D sc{w->scales, w->scales, 0, int64_t(m.scale_elems / 8), 1};
   Memref1D zp = w->zeros ? Memref1D{w->zeros, w->zeros, 0,

@@ -151,15 +151,15 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < configs.size(); ++i) {
     const auto &c = configs[i];
     txt += llvm::formatv("{0} bits={1} sym={2} gather={3} mtiles={4} "
-                         "warps={5} unroll={6} threads={7}\n",
+                         "warps={5} unroll={6} threads={7} stages={8}\n",
                          c.kernelName(), c.bits, c.symmetric ? 1 : 0,
                          c.gatherA ? 1 : 0, c.mTiles, c.warps, c.unroll,
-                         c.threads())
+                         c.threads(), c.stages)
                .str();
     json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
                           "\"symmetric\": {2}, \"gather_a\": {3}, "
                           "\"m_tile\": {4}, \"n_tile\": {5}, \"warps\": {6}, "
-                          "\"unroll\": {7}, \"threads\": {8}, "
+                          "\"unroll\": {7}, \"threads\": {8}, \"stages\": {10}, "
                           "\"grid\": \"(ceil(N/64), nsplit, ceil(M/m_tile))\", "
                           "\"smem\": \"max(m_tile*(16*sps+8)*2, "
                           "warps*m_tile*256) rounded to 16, +16\"}}{9}\n",
@@ -167,7 +167,7 @@ int main(int argc, char **argv) {
                           c.symmetric ? "true" : "false",
                           c.gatherA ? "true" : "false", c.mTiles * 16,
                           qm::gpu::kBlockN, c.warps, c.unroll, c.threads(),
-                          i + 1 < configs.size() ? "," : "")
+                          i + 1 < configs.size() ? "," : "", c.stages)
                 .str();
   }
   json += "  ],\n  \"chips\": [";

@@ -25,9 +25,10 @@ using namespace mlir;
 using namespace mlir::qm::gpu;
 
 std::string DequantGemmConfig::kernelName() const {
-  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}", bits,
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}_s{5}", bits,
                        symmetric ? "sym" : "asym",
-                       gatherA ? "gather" : "direct", mTiles * 16)
+                       gatherA ? "gather" : "direct", mTiles * 16, warps,
+                       stages)
       .str();
 }
 
@@ -35,7 +36,7 @@ unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned rows = 16 * mTiles;
   unsigned aBytes = rows * (stepsPerSplit * 16 + 8) * 2;
   unsigned redBytes = warps * rows * kBlockN * 4;
-  unsigned body = std::max(aBytes, redBytes);
+  unsigned body = std::max(stages * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
   return body + 16;
 }
@@ -45,16 +46,24 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
   for (unsigned bits : {4u, 8u})
     for (bool sym : {true, false})
       for (bool gather : {false, true})
-        for (unsigned mt : {1u, 2u, 4u}) {
-          DequantGemmConfig c;
-          c.bits = bits;
-          c.symmetric = sym;
-          c.gatherA = gather;
-          c.mTiles = mt;
-          c.warps = mt == 1 ? 8 : 4;
-          c.unroll = kChunkK / 16 / c.warps;
-          out.push_back(c);
-        }
+        for (unsigned mt : {1u, 2u, 4u})
+          for (unsigned warps : {8u, 4u}) {
+            // One 16-row tile: 8 warps x 4 loads or 4 warps x 8 loads in
+            // flight per chunk; larger M tiles use 4 warps (register bound).
+            if (mt > 1 && warps == 8)
+              continue;
+            DequantGemmConfig c;
+            c.bits = bits;
+            c.symmetric = sym;
+            c.gatherA = gather;
+            c.mTiles = mt;
+            c.warps = warps;
+            c.unroll = kChunkK / 16 / c.warps;
+            c.stages = 3;
+            // 3 blocks of 256 threads per SM: caps registers at 85.
+            c.minBlocksPerSm = (mt == 1 && warps == 8) ? 3 : 0;
+            out.push_back(c);
+          }
   return out;
 }
 
@@ -174,71 +183,21 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string np = e.mul(gx, e.idx(kBlockN));
 
   std::string smem = e.op(std::string("gpu.dynamic_shared_memory : ") + wgI8);
-  std::string aElems = e.mul(stride, e.idx(rows));
-  std::string as = e.op("memref.view " + smem + "[" + e.idx(0) + "][" +
+  // Shared memory: [weight stages][activation tile]; the reduction buffer
+  // and flag reuse it after the main loop.
+  const unsigned S = cfg.stages;
+  const unsigned wBytes = S * cfg.chunkBytes();
+  // Only min(M, rows) activation rows are allocated and loaded.
+  std::string aRowsAlloc = e.minu("%M", e.idx(rows));
+  std::string aElems = e.mul(stride, aRowsAlloc);
+  std::string as = e.op("memref.view " + smem + "[" + e.idx(wBytes) + "][" +
                         aElems + "] : " + wgI8 + " to " + wgF16);
+  std::string wst;
+  if (S)
+    wst = e.op("memref.view " + smem + "[" + e.idx(0) + "][" +
+               e.idx(wBytes / 4) + "] : " + wgI8 + " to " + wgI32);
 
-  // ---- activations -> shared memory ------------------------------------
   std::string nthreads = e.idx(cfg.threads());
-  if (!cfg.gatherA) {
-    // 16-byte cp.async chunks, zero-filled past M and K.
-    std::string perRow = e.mul(nsteps, e.idx(2));
-    std::string total = e.mul(perRow, e.idx(rows));
-    std::string c = e.fresh();
-    e.line("scf.for " + c + " = " + tid + " to " + total + " step " +
-           nthreads + " {");
-    ++e.indent;
-    std::string row = e.div(c, perRow);
-    std::string cc = e.rem(c, perRow);
-    std::string gm = e.add(m0, row);
-    std::string gk = e.add(k0, e.mul(cc, e.idx(8)));
-    std::string inK = e.cmp("ult", gk, "%K");
-    std::string kl = e.select(inK, e.sub("%K", gk), e.idx(0));
-    std::string kl8 = e.minu(kl, e.idx(8));
-    std::string inM = e.cmp("ult", gm, "%M");
-    std::string valid = e.select(inM, kl8, e.idx(0));
-    std::string ok = e.cmp("ugt", valid, e.idx(0));
-    std::string src = e.select(ok, e.add(e.mul(gm, "%K"), gk), e.idx(0));
-    std::string dst = e.add(e.mul(row, stride), e.mul(cc, e.idx(8)));
-    e.op("nvgpu.device_async_copy %a[" + src + "], " + as + "[" + dst +
-         "], 8, " + valid + " {bypassL1} : memref<?xf16> to " + wgF16);
-    --e.indent;
-    e.line("}");
-    e.line("nvvm.cp.async.commit.group");
-  } else {
-    // Element gather through the permutation (act-order, padding = -1).
-    std::string total = e.mul(kw, e.idx(rows));
-    std::string c = e.fresh();
-    e.line("scf.for " + c + " = " + tid + " to " + total + " step " +
-           nthreads + " {");
-    ++e.indent;
-    std::string row = e.div(c, kw);
-    std::string kk = e.rem(c, kw);
-    std::string gm = e.add(m0, row);
-    std::string gk = e.add(k0, kk);
-    std::string p = e.op("memref.load %perm[" + gk + "] : memref<?xi32>");
-    std::string pok = e.cmp("sge", p, e.i32(0), "i32");
-    std::string inM = e.cmp("ult", gm, "%M");
-    std::string ok = e.op("arith.andi " + pok + ", " + inM + " : i1");
-    std::string pi = e.op("arith.index_cast " + p + " : i32 to index");
-    std::string val = e.fresh();
-    e.line(val + " = scf.if " + ok + " -> (f16) {");
-    ++e.indent;
-    std::string ld = e.op("memref.load %a[" + e.add(e.mul(gm, "%K"), pi) +
-                          "] : memref<?xf16>");
-    e.line("scf.yield " + ld + " : f16");
-    --e.indent;
-    e.line("} else {");
-    ++e.indent;
-    e.line("scf.yield " + e.constant("0.0 : f16") + " : f16");
-    --e.indent;
-    e.line("}");
-    e.line("memref.store " + val + ", " + as + "[" +
-           e.add(e.mul(row, stride), kk) + "] : " + wgF16);
-    --e.indent;
-    e.line("}");
-  }
-
   // ---- weight / scale loads of one chunk (register prefetch) ------------
   std::string laneQ = e.div(lane, e.idx(4));
   std::string nbSteps = e.mul(nb, kstepsTot);
@@ -254,9 +213,12 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       std::string base = e.mul(
           e.add(e.mul(e.add(nbSteps, ks), e.idx(32)), lane),
           e.idx(vecsPerStep));
-      for (unsigned v = 0; v < vecsPerStep; ++v)
-        wv.push_back(e.op("memref.load %qw[" + e.add(base, e.idx(v)) +
-                          "] : memref<?xvector<4xi32>>"));
+      if (!S)
+        for (unsigned v = 0; v < vecsPerStep; ++v)
+          wv.push_back(e.op("vector.load %qw[" +
+                            e.mul(e.add(base, e.idx(v)), e.idx(4)) +
+                            "] {alignment = 16} : memref<?xi32>, "
+                            "vector<4xi32>"));
       std::string grp = e.op("arith.shrui " + ks + ", %gshift : index");
       std::string sidx =
           e.add(e.mul(e.add(nbGroups, grp), e.idx(8)), laneQ);
@@ -271,7 +233,27 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     vals.insert(vals.end(), zv.begin(), zv.end());
     return vals;
   };
-  const unsigned nW = cfg.unroll * vecsPerStep;
+  // cp.async of this thread's weight words of chunk `chunkIdx` into `stage`
+  // (each thread reads back only what it copied: no block barrier needed).
+  auto emitCopies = [&](const std::string &chunkIdx, const std::string &st) {
+    std::string cbase = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
+                              warpBase);
+    std::string sbase = e.add(e.mul(st, e.idx(chunk)), warpBase);
+    for (unsigned u = 0; u < cfg.unroll; ++u) {
+      std::string ks = e.add(cbase, e.idx(u));
+      std::string src = e.mul(
+          e.add(e.mul(e.add(nbSteps, ks), e.idx(32)), lane),
+          e.idx(vecsPerStep * 4));
+      std::string dst = e.mul(
+          e.add(e.mul(e.add(sbase, e.idx(u)), e.idx(32)), lane),
+          e.idx(vecsPerStep * 4));
+      for (unsigned v = 0; v < vecsPerStep; ++v)
+        e.op("nvgpu.device_async_copy %qw[" + e.add(src, e.idx(4 * v)) +
+             "], " + wst + "[" + e.add(dst, e.idx(4 * v)) +
+             "], 4 {bypassL1} : memref<?xi32> to " + wgI32);
+    }
+  };
+  const unsigned nW = S ? 0 : cfg.unroll * vecsPerStep;
   const unsigned nS = cfg.unroll;
   const unsigned nZ = cfg.symmetric ? 0 : cfg.unroll;
   std::vector<std::string> loadTypes;
@@ -304,9 +286,89 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   --e.indent;
   e.line("}");
 
-  if (!cfg.gatherA)
-    e.line("nvvm.cp.async.wait.group 0");
-  e.line("gpu.barrier");
+  auto emitWPrologue = [&]() {
+    for (unsigned p = 0; p + 1 < S; ++p) {
+      std::string ok = e.cmp("ult", e.idx(p), nchunks);
+      e.line("scf.if " + ok + " {");
+      ++e.indent;
+      emitCopies(e.idx(p), e.idx(p));
+      --e.indent;
+      e.line("}");
+      e.line("nvvm.cp.async.commit.group");
+    }
+  };
+  if (S && cfg.gatherA)
+    emitWPrologue();
+
+  // ---- activations -> shared memory ------------------------------------
+  // Only the rows this block owns below M are loaded (rows past M are never
+  // stored, and mma rows are independent).
+  std::string rowsHere = e.minu(e.sub("%M", m0), e.idx(rows));
+  if (!cfg.gatherA) {
+    // 16-byte cp.async chunks, zero-filled past K.
+    std::string perRow = e.mul(nsteps, e.idx(2));
+    std::string row = e.fresh(), cc = e.fresh();
+    e.line("scf.for " + row + " = " + e.idx(0) + " to " + rowsHere +
+           " step " + e.idx(1) + " {");
+    ++e.indent;
+    std::string gm = e.add(m0, row);
+    std::string rowSrc = e.mul(gm, "%K");
+    std::string rowDst = e.mul(row, stride);
+    e.line("scf.for " + cc + " = " + tid + " to " + perRow + " step " +
+           nthreads + " {");
+    ++e.indent;
+    std::string gk = e.add(k0, e.mul(cc, e.idx(8)));
+    std::string inK = e.cmp("ult", gk, "%K");
+    std::string kl = e.select(inK, e.sub("%K", gk), e.idx(0));
+    std::string valid = e.minu(kl, e.idx(8));
+    std::string src = e.select(inK, e.add(rowSrc, gk), e.idx(0));
+    std::string dst = e.add(rowDst, e.mul(cc, e.idx(8)));
+    e.op("nvgpu.device_async_copy %a[" + src + "], " + as + "[" + dst +
+         "], 8, " + valid + " {bypassL1} : memref<?xf16> to " + wgF16);
+    --e.indent;
+    e.line("}");
+    --e.indent;
+    e.line("}");
+    e.line("nvvm.cp.async.commit.group");
+  } else {
+    // Element gather through the permutation (act-order, padding = -1).
+    std::string row = e.fresh(), kk = e.fresh();
+    e.line("scf.for " + row + " = " + e.idx(0) + " to " + rowsHere +
+           " step " + e.idx(1) + " {");
+    ++e.indent;
+    std::string gm = e.add(m0, row);
+    std::string rowSrc = e.mul(gm, "%K");
+    std::string rowDst = e.mul(row, stride);
+    e.line("scf.for " + kk + " = " + tid + " to " + kw + " step " +
+           nthreads + " {");
+    ++e.indent;
+    std::string gk = e.add(k0, kk);
+    std::string p = e.op("memref.load %perm[" + gk + "] : memref<?xi32>");
+    std::string ok = e.cmp("sge", p, e.i32(0), "i32");
+    std::string pi = e.op("arith.index_cast " + p + " : i32 to index");
+    std::string val = e.fresh();
+    e.line(val + " = scf.if " + ok + " -> (f16) {");
+    ++e.indent;
+    std::string ld = e.op("memref.load %a[" + e.add(rowSrc, pi) +
+                          "] : memref<?xf16>");
+    e.line("scf.yield " + ld + " : f16");
+    --e.indent;
+    e.line("} else {");
+    ++e.indent;
+    e.line("scf.yield " + e.constant("0.0 : f16") + " : f16");
+    --e.indent;
+    e.line("}");
+    e.line("memref.store " + val + ", " + as + "[" + e.add(rowDst, kk) +
+           "] : " + wgF16);
+    --e.indent;
+    e.line("}");
+    --e.indent;
+    e.line("}");
+  }
+
+
+  if (S && !cfg.gatherA)
+    emitWPrologue();
 
   // ---- main loop ---------------------------------------------------------
   std::vector<std::string> iterArgs, iterInit, iterTypes;
@@ -356,6 +418,30 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   --e.indent;
   e.line("}");
 
+  // The activations are waited for only now, after the first two chunks'
+  // weight loads are in flight.
+  std::string stage;
+  if (S) {
+    // Refill the stage consumed in the previous iteration, S - 1 ahead.
+    std::string ahead = e.add(c, e.idx(S - 1));
+    std::string okA = e.cmp("ult", ahead, nchunks);
+    e.line("scf.if " + okA + " {");
+    ++e.indent;
+    emitCopies(ahead, e.rem(ahead, e.idx(S)));
+    --e.indent;
+    e.line("}");
+    e.line("nvvm.cp.async.commit.group");
+    e.line("nvvm.cp.async.wait.group " + std::to_string(S - 1));
+    stage = e.rem(c, e.idx(S));
+  }
+  std::string first = e.cmp("eq", c, e.idx(0));
+  e.line("scf.if " + first + " {");
+  ++e.indent;
+  if (!cfg.gatherA && !S)
+    e.line("nvvm.cp.async.wait.group 0");
+  e.line("gpu.barrier");
+  --e.indent;
+  e.line("}");
   // Compute on the current chunk.
   std::vector<std::string> acc;
   for (unsigned i = 0; i < nAcc; ++i)
@@ -364,12 +450,26 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string lstepBase = e.add(e.mul(c, e.idx(chunk)), warpBase);
   std::string aRowLane = e.rem(lane, e.idx(16));
   std::string aColLane = e.mul(e.div(lane, e.idx(16)), e.idx(8));
+  auto weightVec = [&](unsigned u, unsigned v) -> std::string {
+    if (!S)
+      return "%ld" + std::to_string(u * vecsPerStep + v);
+    std::string idx = e.mul(
+        e.add(e.mul(e.add(e.add(e.mul(stage, e.idx(chunk)), warpBase),
+                          e.idx(u)),
+                    e.idx(32)),
+              lane),
+        e.idx(vecsPerStep * 4));
+    return e.op("vector.load " + wst + "[" + e.add(idx, e.idx(4 * v)) +
+                "] {alignment = 16} : " + wgI32 + ", vector<4xi32>");
+  };
   for (unsigned u = 0; u < cfg.unroll; ++u) {
     std::string ls = e.add(lstepBase, e.idx(u));
     std::string acol = e.add(e.mul(ls, e.idx(16)), aColLane);
     std::vector<std::string> afrag;
     for (unsigned i = 0; i < cfg.mTiles; ++i) {
-      std::string arow = e.add(aRowLane, e.idx(16 * i));
+      // Rows past M repeat the last loaded row (their outputs are dropped).
+      std::string arow = e.minu(e.add(aRowLane, e.idx(16 * i)),
+                                e.sub(rowsHere, e.idx(1)));
       std::string aidx = e.add(e.mul(arow, stride), acol);
       afrag.push_back(e.op("nvgpu.ldmatrix " + as + "[" + aidx +
                            "] {numTiles = 4 : i32, transpose = false} : " +
@@ -421,15 +521,16 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       std::string x16 = e.op(
           "arith.mulf " + x + ", " +
           e.constant("dense<" + f16(0.0625) + "> : vector<8xf16>") +
-          " : vector<8xf16>");
-      std::string d = e.op("arith.addf " + x16 + ", " + z + " : vector<8xf16>");
+          " fastmath<contract> : vector<8xf16>");
+      std::string d = e.op("arith.addf " + x16 + ", " + z +
+                           " fastmath<contract> : vector<8xf16>");
       return e.op("arith.mulf " + d + ", " + s + " : vector<8xf16>");
     };
     // btile[t] = (pairH0 : vector<8xf16>, offset) — fragments by n8 tile.
     std::vector<std::pair<std::string, std::string>> lohi(8);
     std::vector<unsigned> lohiOff(8);
     if (cfg.bits == 4) {
-      std::string w = "%ld" + std::to_string(u);
+      std::string w = weightVec(u, 0);
       std::vector<int> even = {0, 0, 2, 2, 4, 4, 6, 6};
       std::vector<int> odd = {1, 1, 3, 3, 5, 5, 7, 7};
       std::string sE = shuffle(sv, even), sO = shuffle(sv, odd);
@@ -449,7 +550,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       }
     } else {
       for (unsigned half = 0; half < 2; ++half) {
-        std::string w = "%ld" + std::to_string(u * 2 + half);
+        std::string w = weightVec(u, half);
         std::vector<int> m;
         for (int j = 0; j < 4; ++j)
           m.push_back(4 * half + j), m.push_back(4 * half + j);
@@ -525,7 +626,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // larger of the two regions; its offset depends on the split length.
   std::string aBytes = e.mul(aElems, e.idx(2));
   std::string redBytes = e.idx(cfg.warps * rows * kBlockN * 4);
-  std::string big = e.op("arith.maxui " + aBytes + ", " + redBytes + " : index");
+  std::string big = e.op("arith.maxui " + e.add(aBytes, e.idx(wBytes)) +
+                         ", " + redBytes + " : index");
   std::string flagByte =
       e.mul(e.div(e.add(big, e.idx(15)), e.idx(16)), e.idx(16));
   std::string flag = e.op("memref.view " + smem + "[" + flagByte + "][" +
@@ -655,13 +757,17 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string fn;
   llvm::raw_string_ostream os(fn);
   os << "  gpu.func @" << cfg.kernelName()
-     << "(%qw: memref<?xvector<4xi32>>, %sc: memref<?xvector<8xf16>>, "
+     << "(%qw: memref<?xi32>, %sc: memref<?xvector<8xf16>>, "
         "%zp: memref<?xvector<8xf16>>, %a: memref<?xf16>, %perm: "
         "memref<?xi32>, %out: memref<?xf16>, %ws: memref<?xf32>, %cnt: "
         "memref<?xi32>, %M: index, %N: index, %K: index, %Kp: index, %sps: "
         "index, %nsplit: index, %gshift: index, %ngroups: index) kernel "
         "attributes {known_block_size = array<i32: "
-     << cfg.threads() << ", 1, 1>} {\n";
+     << cfg.threads() << ", 1, 1>, nvvm.maxntid = array<i32: "
+     << cfg.threads() << ", 1, 1>";
+  if (cfg.minBlocksPerSm)
+    os << ", nvvm.minctasm = " << cfg.minBlocksPerSm << " : i32";
+  os << "} {\n";
   os << e.prologue << e.body << "  }\n";
   return fn;
 }

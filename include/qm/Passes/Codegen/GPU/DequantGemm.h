@@ -29,11 +29,18 @@ struct DequantGemmConfig {
   bool gatherA = false;      ///< act-order / unaligned K: A read through perm.
   unsigned mTiles = 1;       ///< m16 tiles per block (1, 2, 4).
   unsigned warps = 8;        ///< warps per block, each streams its own k-steps.
-  unsigned unroll = 4;       ///< 16-byte weight loads in flight per thread.
+  unsigned unroll = 4;       ///< 16-byte weight loads per thread per chunk.
+  /// Weight pipeline depth: 0 = one chunk prefetched in registers; S >= 2 =
+  /// S shared-memory stages filled by cp.async (S - 1 chunks in flight).
+  unsigned stages = 3;
+  /// Blocks per SM the register allocation must allow (0 = no bound).
+  unsigned minBlocksPerSm = 0;
 
   /// Steps of 16 in K one block iteration covers (the packer pads K to it).
   unsigned chunkSteps() const { return warps * unroll; }
   unsigned threads() const { return warps * 32; }
+  /// Bytes of one chunk of packed weights (all warps).
+  unsigned chunkBytes() const { return chunkSteps() * 32 * 16 * (bits == 4 ? 1 : 2); }
   std::string kernelName() const;
   /// Dynamic shared memory (bytes) for `stepsPerSplit` k16-steps.
   unsigned sharedBytes(unsigned stepsPerSplit) const;
