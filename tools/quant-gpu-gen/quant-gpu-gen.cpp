@@ -30,9 +30,9 @@ static cl::opt<std::string> outDir("o", cl::desc("output directory"),
                                    cl::value_desc("dir"), cl::init("."));
 static cl::list<std::string> chips("chip", cl::desc("target chip (repeatable)"),
                                    cl::value_desc("sm_XX"));
-static cl::opt<std::string> filter("only",
-                                   cl::desc("only kernels whose name contains"),
-                                   cl::init(""));
+static cl::list<std::string>
+    filters("only", cl::CommaSeparated,
+            cl::desc("only kernels whose name contains one of these"));
 static cl::opt<bool> emitOnly("emit-mlir",
                               cl::desc("print the generated IR and stop"));
 static cl::opt<bool> noPtxas("no-ptxas", cl::desc("stop after PTX"));
@@ -70,10 +70,12 @@ int main(int argc, char **argv) {
 
   std::vector<qm::gpu::DequantGemmConfig> configs;
   for (auto &c : qm::gpu::defaultDequantGemmConfigs())
-    if (filter.empty() || StringRef(c.kernelName()).contains(filter))
+    if (filters.empty() || llvm::any_of(filters, [&](const std::string &f) {
+          return StringRef(c.kernelName()).contains(f);
+        }))
       configs.push_back(c);
   if (configs.empty())
-    return fail("no kernel matches --only (" + filter + ")");
+    return fail("no kernel matches --only");
 
   if (emitOnly) {
     llvm::outs() << "gpu.module @qm_dqgemm {\n";
