@@ -106,17 +106,17 @@ int main(int argc, char **argv) {
       for (auto &v : a)
         v = 0x3000 | (rng() & 0x3ff); // f16 in [0.125, 0.25)
       CHECK(qmrt_cuda_upload(ctx, da, a.data(), M * K * 2));
-      struct Variant { int maxChunks, warps, bps; };
-      std::vector<Variant> variants = {{maxChunks, 0, 0}};
+      struct Variant { int maxChunks, warps, bps, splitn; };
+      std::vector<Variant> variants = {{maxChunks, 0, 0, -1}};
       if (sweep)
-        for (int wv : {8, 4})
-          for (int bps : {2, 4, 8})
-            for (int mc : {0, 1, 2})
-              variants.push_back({mc, wv, bps});
+        for (int sn : {0, 1})
+          for (int bps : {1, 2, 3, 4, 8})
+            for (int mc : {0, 2})
+              variants.push_back({mc, 4, bps, sn});
       for (const Variant &var : variants) {
       qmrt_cuda_plan plan;
       CHECK(qmrt_cuda_plan_for_ex(ctx, &dws[0], M, var.maxChunks, var.warps,
-                                  var.bps, &plan));
+                                  var.bps, var.splitn, &plan));
       CHECK(qmrt_cuda_reserve(ctx, &dws[0], M, &plan));
       // Warm up (module load, first-touch).
       for (auto &d : dws)
@@ -153,12 +153,12 @@ int main(int argc, char **argv) {
                   "\"N\": %lld, \"M\": %lld, \"us\": %.3f, \"min_us\": %.3f, "
                   "\"kernel\": \"%s\", \"nsplit\": %lld, \"grid\": [%u, %u, "
                   "%u], \"smem\": %u, \"weight_copies\": %d, \"variant\": "
-                  "\"mc%d_w%d_bps%d\"}\n",
+                  "\"mc%d_w%d_bps%d_n%d\"}\n",
                   devName, (long long)K, (long long)N, (long long)M, med,
                   times[0], qmrt_cuda_kernel_name(ctx, plan.kernel),
                   (long long)plan.nsplit, plan.grid[0], plan.grid[1],
                   plan.grid[2], plan.smem, copies, var.maxChunks, var.warps,
-                  var.bps);
+                  var.bps, var.splitn);
       std::fflush(stdout);
       CU(cuGraphExecDestroy(exec));
       CU(cuGraphDestroy(graph));

@@ -46,7 +46,7 @@ int fail(const std::string &msg) {
 struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
-      stages = 0;
+      stages = 0, splitn = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -128,6 +128,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "warps") k.warps = v;
       else if (key == "unroll") k.unroll = v;
       else if (key == "stages") k.stages = v;
+      else if (key == "splitn") k.splitn = v;
     }
     if (!cuCheck(cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()),
                  ("cuModuleGetFunction(" + k.name + ")").c_str(), __func__))
@@ -229,14 +230,14 @@ extern "C" const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *c, int k) {
 
 // Tile table defaults (see bench/gpu/NOTES.md for the measurements).
 static const int kDefaultWarps = 4;
-static const int kDefaultBlocksPerSm = 2;
+static const int kDefaultBlocksPerSm = 3;
 // Activation tile (rows x K-slice) kept in shared memory per block.
 static const int64_t kMaxActivationBytes = 96 * 1024;
 
 static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t rows = 16 * k.mtiles;
   int64_t a = std::min(rows, M) * (sps * 16 + 8) * 2;
-  int64_t red = int64_t(k.warps) * rows * 64 * 4;
+  int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * 64 * 4;
   int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 * (k.bits == 4 ? 1 : 2);
   int64_t body = std::max(k.stages * chunkBytes + a, red);
   body = (body + 15) / 16 * 16;
@@ -246,13 +247,14 @@ static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
 extern "C" int qmrt_cuda_plan_for(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                                   int64_t M, int maxChunks,
                                   qmrt_cuda_plan *out) {
-  return qmrt_cuda_plan_for_ex(c, w, M, maxChunks, 0, 0, out);
+  return qmrt_cuda_plan_for_ex(c, w, M, maxChunks, 0, 0, -1, out);
 }
 
 extern "C" int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *c,
                                      const qmrt_cuda_weight *w, int64_t M,
                                      int maxChunks, int warps,
-                                     int blocksPerSm, qmrt_cuda_plan *out) {
+                                     int blocksPerSm, int splitN,
+                                     qmrt_cuda_plan *out) {
   if (M <= 0)
     return fail("qmrt_cuda_plan_for: M must be positive (" +
                 std::to_string(M) + ")");
@@ -261,11 +263,22 @@ extern "C" int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *c,
   int best = -1;
   if (warps <= 0)
     warps = kDefaultWarps;
+  // Tile table (H100 sweeps, bench/gpu/NOTES.md): warps split K with about
+  // 3 blocks per SM, except M > 8 on wide N, where warps split N (the
+  // activation tile is shared by 4 x 64 columns) with 1 block per SM.
+  bool wideN = w->meta.N >= 16384 && M > 8;
+  if (splitN < 0)
+    splitN = wideN ? 1 : 0;
+  if (blocksPerSm <= 0)
+    blocksPerSm = wideN ? 1 : kDefaultBlocksPerSm;
+  auto score = [&](const KernelInfo &k) {
+    return (k.warps == warps ? 2 : 0) + (k.splitn == splitN ? 1 : 0);
+  };
   for (int i = 0; i < (int)c->kernels.size(); ++i) {
     const KernelInfo &k = c->kernels[i];
     if (k.bits == w->meta.bits && k.sym == w->meta.symmetric &&
         k.gather == w->meta.gather && k.mtiles == mt &&
-        (best < 0 || k.warps == warps))
+        (best < 0 || score(k) > score(c->kernels[best])))
       best = i;
   }
   if (best < 0)
@@ -275,9 +288,11 @@ extern "C" int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *c,
                 " gather=" + std::to_string(w->meta.gather) +
                 " mtiles=" + std::to_string(mt));
   const KernelInfo &k = c->kernels[best];
-  int64_t chunkSteps = int64_t(k.warps) * k.unroll;
+  int64_t chunkSteps = k.splitn ? k.unroll : int64_t(k.warps) * k.unroll;
   int64_t rows = 16 * mt;
-  int64_t mBlocks = (M + rows - 1) / rows, nBlocks = w->meta.Np / 64;
+  int64_t colsPerBlock = 64 * (k.splitn ? k.warps : 1);
+  int64_t mBlocks = (M + rows - 1) / rows,
+          nBlocks = (w->meta.Np + colsPerBlock - 1) / colsPerBlock;
   int64_t kChunks = w->meta.Kp / (16 * chunkSteps);
   // Split K so that about 4 blocks per SM are in flight (batch 1 fills the
   // chip); cap the activation tile in shared memory.
@@ -288,7 +303,8 @@ extern "C" int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *c,
       1, std::min<int64_t>(kChunks, (target + nBlocks * mBlocks - 1) /
                                         (nBlocks * mBlocks)));
   int64_t cps = (kChunks + splits - 1) / splits;
-  int64_t chunkBytes = chunkSteps * 32 * 16 * (k.bits == 4 ? 1 : 2);
+  int64_t chunkBytes =
+      int64_t(k.warps) * k.unroll * 32 * 16 * (k.bits == 4 ? 1 : 2);
   int64_t smemCap = std::min<int64_t>(c->maxSmemOptin, 96 * 1024) +
                     k.stages * chunkBytes;
   smemCap = std::min<int64_t>(smemCap, c->maxSmemOptin);
@@ -323,9 +339,17 @@ extern "C" int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *c,
   return 0;
 }
 
+// Row pitch (floats) of the split-K workspace: the grid's column span.
+static int64_t wsPitch(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
+                       const qmrt_cuda_plan *p) {
+  const KernelInfo &k = c->kernels[p->kernel];
+  (void)w;
+  return int64_t(p->grid[0]) * 64 * (k.splitn ? k.warps : 1);
+}
+
 extern "C" int qmrt_cuda_reserve(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                                  int64_t M, const qmrt_cuda_plan *p) {
-  size_t ws = p->nsplit > 1 ? size_t(p->nsplit) * M * w->meta.Np * 4 : 16;
+  size_t ws = p->nsplit > 1 ? size_t(p->nsplit) * M * wsPitch(c, w, p) * 4 : 16;
   size_t cnt = size_t(p->grid[0]) * p->grid[2] * 4;
   if (ws > c->wsBytes) {
     if (c->ws)
@@ -364,7 +388,7 @@ extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                                 qmrt_devptr a, qmrt_devptr out, int64_t M,
                                 const qmrt_cuda_plan *p, void *stream) {
   if (p->nsplit > 1 &&
-      c->wsBytes < size_t(p->nsplit) * M * w->meta.Np * 4)
+      c->wsBytes < size_t(p->nsplit) * M * wsPitch(c, w, p) * 4)
     return fail("qmrt_cuda_matmul: workspace too small; call "
                 "qmrt_cuda_reserve first");
   if (c->cntBytes < size_t(p->grid[0]) * p->grid[2] * 4)

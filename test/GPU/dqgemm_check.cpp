@@ -169,7 +169,9 @@ int main(int argc, char **argv) {
     qmrt_packed_free(&pw);
 
     for (int64_t M : Ms) {
-      for (int forceSplit : {0, 1}) {
+      // Plans: the runtime's default; forced split-K (one chunk per split)
+      // with warps splitting K; the same with warps splitting N.
+      for (int variant : {0, 1, 2}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -196,7 +198,11 @@ int main(int argc, char **argv) {
             x.join();
         }
         qmrt_cuda_plan plan;
-        CHECK(qmrt_cuda_plan_for(ctx, &dw, M, forceSplit ? 1 : 0, &plan));
+        if (variant == 0)
+          CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
+        else
+          CHECK(qmrt_cuda_plan_for_ex(ctx, &dw, M, 1, 0, 0, variant == 2,
+                                      &plan));
         CHECK(qmrt_cuda_reserve(ctx, &dw, M, &plan));
         qmrt_devptr da, dout;
         CHECK(qmrt_cuda_alloc(ctx, M * K * 2, &da));

@@ -25,17 +25,17 @@ using namespace mlir;
 using namespace mlir::qm::gpu;
 
 std::string DequantGemmConfig::kernelName() const {
-  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}_s{5}", bits,
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}", bits,
                        symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", mTiles * 16, warps,
-                       stages)
+                       stages, splitN ? "n" : "")
       .str();
 }
 
 unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned rows = 16 * mTiles;
   unsigned aBytes = rows * (stepsPerSplit * 16 + 8) * 2;
-  unsigned redBytes = warps * rows * kBlockN * 4;
+  unsigned redBytes = splitN ? 0 : warps * rows * kBlockN * 4;
   unsigned body = std::max(stages * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
   return body + 16;
@@ -47,12 +47,10 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
     for (bool sym : {true, false})
       for (bool gather : {false, true})
         for (unsigned mt : {1u, 2u, 4u})
-          for (unsigned warps : {8u, 4u}) {
-            // One 16-row tile: 8 warps x 4 loads or 4 warps x 8 loads in
-            // flight per chunk; larger M tiles use 4 warps (register bound).
-            if (mt > 1 && warps == 8)
-              continue;
+          for (bool splitN : {false, true}) {
+            const unsigned warps = 4;
             DequantGemmConfig c;
+            c.splitN = splitN;
             c.bits = bits;
             c.symmetric = sym;
             c.gatherA = gather;
@@ -60,8 +58,6 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
             c.warps = warps;
             c.unroll = kChunkK / 16 / c.warps;
             c.stages = 3;
-            // 3 blocks of 256 threads per SM: caps registers at 85.
-            c.minBlocksPerSm = (mt == 1 && warps == 8) ? 3 : 0;
             out.push_back(c);
           }
   return out;
@@ -152,6 +148,143 @@ std::string f16(double v) {
 }
 } // namespace
 
+
+namespace {
+/// Epilogue when warps split N: every warp stores its own fragments (direct
+/// f16 output, or f32 partials plus the deterministic last-block reduction).
+void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
+                        const std::string &loop, const std::string &m0,
+                        const std::string &nbW, const std::string &nbTot,
+                        const std::string &nb, const std::string &mb,
+                        const std::string &gx, const std::string &split,
+                        const std::string &np, const std::string &tid,
+                        const std::string &nthreads,
+                        const std::string &laneQ, const std::string &lane,
+                        const std::string &smem,
+                        const std::string &usedBytes) {
+  const unsigned rows = 16 * cfg.mTiles;
+  const std::string wgI8 = std::string("memref<?xi8, ") + kWG + ">";
+  const std::string wgI32 = std::string("memref<?xi32, ") + kWG + ">";
+  std::string colLane = e.mul(e.rem(lane, e.idx(4)), e.idx(2));
+  std::string colBase = e.add(e.mul(nbW, e.idx(kBlockN)), colLane);
+  std::string warpLive = e.cmp("ult", nbW, nbTot);
+  auto forFrags = [&](auto body) {
+    for (unsigned i = 0; i < cfg.mTiles; ++i)
+      for (unsigned t = 0; t < 8; ++t)
+        for (unsigned h = 0; h < 2; ++h) {
+          std::string a = loop + "#" + std::to_string(i * 8 + t);
+          std::string v = e.op("vector.extract " + a + "[" + std::to_string(h) +
+                               "] : vector<2xf32> from vector<2x2xf32>");
+          std::string grow =
+              e.add(m0, e.add(laneQ, e.idx(16 * i + 8 * h)));
+          std::string col = e.add(colBase, e.idx(8 * t));
+          std::string ok = e.op("arith.andi " + e.cmp("ult", grow, "%M") +
+                                ", " + warpLive + " : i1");
+          e.line("scf.if " + ok + " {");
+          ++e.indent;
+          body(v, grow, col);
+          --e.indent;
+          e.line("}");
+        }
+  };
+  std::string single = e.cmp("eq", "%nsplit", e.idx(1));
+  e.line("scf.if " + single + " {");
+  ++e.indent;
+  forFrags([&](const std::string &v, const std::string &grow,
+               const std::string &col) {
+    for (unsigned j = 0; j < 2; ++j) {
+      std::string n = e.add(col, e.idx(j));
+      e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
+      ++e.indent;
+      std::string x = e.op("vector.extract " + v + "[" + std::to_string(j) +
+                           "] : f32 from vector<2xf32>");
+      std::string h = e.op("arith.truncf " + x + " : f32 to f16");
+      e.line("memref.store " + h + ", %out[" + e.add(e.mul(grow, "%N"), n) +
+             "] : memref<?xf16>");
+      --e.indent;
+      e.line("}");
+    }
+  });
+  --e.indent;
+  e.line("} else {");
+  ++e.indent;
+  // Partials [split][M][np] straight from the accumulators.
+  forFrags([&](const std::string &v, const std::string &grow,
+               const std::string &col) {
+    std::string widx =
+        e.add(e.mul(e.add(e.mul(split, "%M"), grow), np), col);
+    e.line("vector.store " + v + ", %ws[" + widx +
+           "] : memref<?xf32>, vector<2xf32>");
+  });
+  e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
+         "() -> ()");
+  e.line("gpu.barrier");
+  std::string flagByte = e.mul(
+      e.div(e.add(usedBytes, e.idx(15)), e.idx(16)), e.idx(16));
+  std::string flag = e.op("memref.view " + smem + "[" + flagByte + "][" +
+                          e.idx(4) + "] : " + wgI8 + " to " + wgI32);
+  std::string t0 = e.cmp("eq", tid, e.idx(0));
+  std::string cidx = e.add(e.mul(mb, gx), nb);
+  e.line("scf.if " + t0 + " {");
+  ++e.indent;
+  std::string old = e.op("memref.atomic_rmw addi " + e.i32(1) + ", %cnt[" +
+                         cidx + "] : (i32, memref<?xi32>) -> i32");
+  e.line("memref.store " + old + ", " + flag + "[" + e.idx(0) + "] : " +
+         wgI32);
+  --e.indent;
+  e.line("}");
+  e.line("gpu.barrier");
+  std::string seen =
+      e.op("memref.load " + flag + "[" + e.idx(0) + "] : " + wgI32);
+  std::string lastI = e.op("arith.index_cast " + seen + " : i32 to index");
+  std::string isLast = e.cmp("eq", lastI, e.sub("%nsplit", e.idx(1)));
+  e.line("scf.if " + isLast + " {");
+  ++e.indent;
+  e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
+         "() -> ()");
+  const unsigned cols = kBlockN * cfg.warps;
+  std::string rowsValid = e.minu(e.sub("%M", m0), e.idx(rows));
+  std::string total = e.mul(rowsValid, e.idx(cols));
+  std::string nb0 = e.mul(nb, e.idx(cols));
+  std::string el = e.fresh();
+  e.line("scf.for " + el + " = " + tid + " to " + total + " step " + nthreads +
+         " {");
+  ++e.indent;
+  std::string row = e.div(el, e.idx(cols));
+  std::string n = e.add(nb0, e.rem(el, e.idx(cols)));
+  e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
+  ++e.indent;
+  std::string grow = e.add(m0, row);
+  std::string sp = e.fresh(), accS = e.fresh(), res = e.fresh();
+  e.line(res + " = scf.for " + sp + " = " + e.idx(0) + " to %nsplit step " +
+         e.idx(1) + " iter_args(" + accS + " = " + e.constant("0.0 : f32") +
+         ") -> (f32) {");
+  ++e.indent;
+  std::string widx = e.add(e.mul(e.add(e.mul(sp, "%M"), grow), np), n);
+  std::string x = e.op("memref.load %ws[" + widx + "] : memref<?xf32>");
+  std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
+  e.line("scf.yield " + s2 + " : f32");
+  --e.indent;
+  e.line("}");
+  std::string h = e.op("arith.truncf " + res + " : f32 to f16");
+  e.line("memref.store " + h + ", %out[" + e.add(e.mul(grow, "%N"), n) +
+         "] : memref<?xf16>");
+  --e.indent;
+  e.line("}");
+  --e.indent;
+  e.line("}");
+  e.line("scf.if " + t0 + " {");
+  ++e.indent;
+  e.line("memref.store " + e.i32(0) + ", %cnt[" + cidx + "] : memref<?xi32>");
+  --e.indent;
+  e.line("}");
+  --e.indent;
+  e.line("}");
+  --e.indent;
+  e.line("}");
+}
+} // namespace
+
 std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   Emitter e;
   const unsigned rows = 16 * cfg.mTiles;
@@ -180,7 +313,13 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string kw = e.mul(nsteps, e.idx(16));
   std::string stride = e.add(kw, e.idx(8));
   std::string k0 = e.mul(kstep0, e.idx(16));
-  std::string np = e.mul(gx, e.idx(kBlockN));
+  const bool splitN = cfg.splitN;
+  // Column block of this warp, and (clamped) the one it reads.
+  std::string nbTot = e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
+  std::string nbW = splitN ? e.add(e.mul(nb, e.idx(cfg.warps)), warp) : nb;
+  std::string nbL = splitN ? e.minu(nbW, e.sub(nbTot, e.idx(1))) : nb;
+  std::string np =
+      e.mul(gx, e.idx(kBlockN * (splitN ? cfg.warps : 1)));
 
   std::string smem = e.op(std::string("gpu.dynamic_shared_memory : ") + wgI8);
   // Shared memory: [weight stages][activation tile]; the reduction buffer
@@ -200,9 +339,12 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string nthreads = e.idx(cfg.threads());
   // ---- weight / scale loads of one chunk (register prefetch) ------------
   std::string laneQ = e.div(lane, e.idx(4));
-  std::string nbSteps = e.mul(nb, kstepsTot);
-  std::string nbGroups = e.mul(nb, "%ngroups");
-  std::string warpBase = e.mul(warp, e.idx(cfg.unroll));
+  std::string nbSteps = e.mul(nbL, kstepsTot);
+  std::string nbGroups = e.mul(nbL, "%ngroups");
+  // k-step offset of this warp inside an iteration (0 when warps split N),
+  // and its slot inside a shared-memory stage.
+  std::string stageWarp = e.mul(warp, e.idx(cfg.unroll));
+  std::string warpBase = splitN ? e.idx(0) : stageWarp;
   auto emitLoads = [&](const std::string &chunkIdx) {
     std::vector<std::string> vals;
     std::string cbase = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
@@ -238,7 +380,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   auto emitCopies = [&](const std::string &chunkIdx, const std::string &st) {
     std::string cbase = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
                               warpBase);
-    std::string sbase = e.add(e.mul(st, e.idx(chunk)), warpBase);
+    std::string sbase =
+        e.add(e.mul(st, e.idx(cfg.warps * cfg.unroll)), stageWarp);
     for (unsigned u = 0; u < cfg.unroll; ++u) {
       std::string ks = e.add(cbase, e.idx(u));
       std::string src = e.mul(
@@ -454,7 +597,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     if (!S)
       return "%ld" + std::to_string(u * vecsPerStep + v);
     std::string idx = e.mul(
-        e.add(e.mul(e.add(e.add(e.mul(stage, e.idx(chunk)), warpBase),
+        e.add(e.mul(e.add(e.add(e.mul(stage, e.idx(cfg.warps * cfg.unroll)),
+                                stageWarp),
                           e.idx(u)),
                     e.idx(32)),
               lane),
@@ -599,6 +743,11 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   --e.indent;
   e.line("}");
 
+  if (splitN) {
+    emitSplitNEpilogue(e, cfg, loop, m0, nbW, nbTot, nb, mb, gx, split, np,
+                       tid, nthreads, laneQ, lane, smem,
+                       e.add(e.mul(aElems, e.idx(2)), e.idx(wBytes)));
+  } else {
   // ---- in-block reduction over warps (fixed order) -----------------------
   e.line("gpu.barrier");
   std::string redElems = e.idx(cfg.warps * rows * kBlockN);
@@ -752,6 +901,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   }
   --e.indent;
   e.line("}");
+  }
   e.line("gpu.return");
 
   std::string fn;

@@ -91,11 +91,13 @@ typedef struct qmrt_cuda_plan {
 int qmrt_cuda_plan_for(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                        int64_t M, int max_chunks_per_split,
                        qmrt_cuda_plan *out);
-/* Same, with the kernel's warp count (0 = default) and the blocks-per-SM
- * target of the split heuristic (0 = default) chosen by the caller. */
+/* Same, with the kernel's warp count (0 = default), the blocks-per-SM
+ * target of the split heuristic (0 = default) and the warp layout (split_n:
+ * 1 = warps split N, 0 = warps split K, -1 = default) chosen by the caller. */
 int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                           int64_t M, int max_chunks_per_split, int warps,
-                          int blocks_per_sm, qmrt_cuda_plan *out);
+                          int blocks_per_sm, int split_n,
+                          qmrt_cuda_plan *out);
 /* Grows the split-K workspace / counters for `plan` (call before graph
  * capture). */
 int qmrt_cuda_reserve(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,

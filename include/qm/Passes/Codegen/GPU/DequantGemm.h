@@ -33,14 +33,20 @@ struct DequantGemmConfig {
   /// Weight pipeline depth: 0 = one chunk prefetched in registers; S >= 2 =
   /// S shared-memory stages filled by cp.async (S - 1 chunks in flight).
   unsigned stages = 3;
+  /// Warps split N (each warp owns a 64-column block and all k-steps of the
+  /// split; block = warps x 64 columns, no in-block reduction) instead of
+  /// splitting the block's K range.
+  bool splitN = false;
   /// Blocks per SM the register allocation must allow (0 = no bound).
   unsigned minBlocksPerSm = 0;
 
   /// Steps of 16 in K one block iteration covers (the packer pads K to it).
-  unsigned chunkSteps() const { return warps * unroll; }
+  unsigned chunkSteps() const { return splitN ? unroll : warps * unroll; }
   unsigned threads() const { return warps * 32; }
   /// Bytes of one chunk of packed weights (all warps).
-  unsigned chunkBytes() const { return chunkSteps() * 32 * 16 * (bits == 4 ? 1 : 2); }
+  unsigned chunkBytes() const {
+    return warps * unroll * 32 * 16 * (bits == 4 ? 1 : 2);
+  }
   std::string kernelName() const;
   /// Dynamic shared memory (bytes) for `stepsPerSplit` k16-steps.
   unsigned sharedBytes(unsigned stepsPerSplit) const;
