@@ -62,9 +62,10 @@ extern "C" void qmrt_packed_free(qmrt_packed_weight *w) {
   std::free(w->qw);
   std::free(w->scales);
   std::free(w->zeros);
+  std::free(w->scales_c);
   std::free(w->perm);
   w->qw = nullptr;
-  w->scales = w->zeros = nullptr;
+  w->scales = w->zeros = w->scales_c = nullptr;
   w->perm = nullptr;
 }
 
@@ -156,6 +157,7 @@ extern "C" int qmrt_pack_gpu_tiled(int bits, int64_t K, int64_t N,
   // Scales / zeros tiled: [nb][g'][r][t] = value(n = nb*64 + t*8 + r, g').
   w.scale_elems = static_cast<size_t>(nBlocks * w.ngroups * 64);
   w.scales = static_cast<uint16_t *>(std::calloc(w.scale_elems, 2));
+  w.scales_c = static_cast<uint16_t *>(std::calloc(w.scale_elems, 2));
   if (!w.symmetric)
     w.zeros = static_cast<uint16_t *>(std::calloc(w.scale_elems, 2));
   for (int64_t nb = 0; nb < nBlocks; ++nb)
@@ -166,10 +168,24 @@ extern "C" int qmrt_pack_gpu_tiled(int bits, int64_t K, int64_t N,
           size_t o = static_cast<size_t>(((nb * w.ngroups + g) * 8 + r) * 8 + t);
           if (n < N && g < G) {
             w.scales[o] = toHalf(scales[n * G + g]);
+
             if (w.zeros)
               w.zeros[o] = toHalf(static_cast<float>(zeros[n * G + g]));
           }
         }
+
+  // Scales in the mma accumulator order: [nb][g'][q = lane%4][t][j] holds
+  // s[nb*64 + t*8 + q*2 + j][g'] (used by the scale-after-mma kernels).
+  for (int64_t nb = 0; nb < nBlocks; ++nb)
+    for (int64_t g = 0; g < w.ngroups && g < G; ++g)
+      for (int q = 0; q < 4; ++q)
+        for (int t = 0; t < 8; ++t)
+          for (int j = 0; j < 2; ++j) {
+            int64_t n = nb * 64 + t * 8 + q * 2 + j;
+            if (n < N)
+              w.scales_c[((nb * w.ngroups + g) * 4 + q) * 16 + t * 2 + j] =
+                  toHalf(scales[n * G + g]);
+          }
 
   auto code = [&](int64_t n, int64_t kp) -> uint32_t {
     if (n >= N)

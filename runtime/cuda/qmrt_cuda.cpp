@@ -46,7 +46,7 @@ int fail(const std::string &msg) {
 struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
-      stages = 0, splitn = 0;
+      stages = 0, splitn = 0, scaleafter = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -129,6 +129,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "unroll") k.unroll = v;
       else if (key == "stages") k.stages = v;
       else if (key == "splitn") k.splitn = v;
+      else if (key == "scaleafter") k.scaleafter = v;
     }
     if (!cuCheck(cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()),
                  ("cuModuleGetFunction(" + k.name + ")").c_str(), __func__))
@@ -198,12 +199,14 @@ extern "C" int qmrt_cuda_weight_upload(qmrt_cuda_ctx *c,
   qmrt_cuda_weight d{};
   d.meta = *w;
   d.meta.qw = nullptr;
-  d.meta.scales = d.meta.zeros = nullptr;
+  d.meta.scales = d.meta.zeros = d.meta.scales_c = nullptr;
   d.meta.perm = nullptr;
   if (qmrt_cuda_alloc(c, w->qw_words * 4, &d.qw) ||
       qmrt_cuda_upload(c, d.qw, w->qw, w->qw_words * 4) ||
       qmrt_cuda_alloc(c, w->scale_elems * 2, &d.scales) ||
-      qmrt_cuda_upload(c, d.scales, w->scales, w->scale_elems * 2))
+      qmrt_cuda_upload(c, d.scales, w->scales, w->scale_elems * 2) ||
+      qmrt_cuda_alloc(c, w->scale_elems * 2, &d.scales_c) ||
+      qmrt_cuda_upload(c, d.scales_c, w->scales_c, w->scale_elems * 2))
     return 1;
   if (w->zeros && (qmrt_cuda_alloc(c, w->scale_elems * 2, &d.zeros) ||
                    qmrt_cuda_upload(c, d.zeros, w->zeros, w->scale_elems * 2)))
@@ -220,7 +223,8 @@ extern "C" void qmrt_cuda_weight_free(qmrt_cuda_ctx *c, qmrt_cuda_weight *w) {
   qmrt_cuda_free(c, w->scales);
   qmrt_cuda_free(c, w->zeros);
   qmrt_cuda_free(c, w->perm);
-  w->qw = w->scales = w->zeros = w->perm = 0;
+  qmrt_cuda_free(c, w->scales_c);
+  w->qw = w->scales = w->zeros = w->perm = w->scales_c = 0;
 }
 
 extern "C" const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *c, int k) {
@@ -255,6 +259,16 @@ extern "C" int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *c,
                                      int maxChunks, int warps,
                                      int blocksPerSm, int splitN,
                                      qmrt_cuda_plan *out) {
+  return qmrt_cuda_plan_for_ex2(c, w, M, maxChunks, warps, blocksPerSm,
+                                splitN, -1, out);
+}
+
+extern "C" int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *c,
+                                      const qmrt_cuda_weight *w, int64_t M,
+                                      int maxChunks, int warps,
+                                      int blocksPerSm, int splitN,
+                                      int scaleAfterPref,
+                                      qmrt_cuda_plan *out) {
   if (M <= 0)
     return fail("qmrt_cuda_plan_for: M must be positive (" +
                 std::to_string(M) + ")");
@@ -271,13 +285,22 @@ extern "C" int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *c,
     splitN = wideN ? 1 : 0;
   if (blocksPerSm <= 0)
     blocksPerSm = wideN ? 1 : kDefaultBlocksPerSm;
+  // Scale after the mma when a warp iteration stays inside one group.
+  auto groupOk = [&](const KernelInfo &k) {
+    return (int64_t(1) << std::min<int64_t>(w->meta.gshift, 30)) >= k.unroll;
+  };
+  int wantScaleAfter = scaleAfterPref < 0 ? 1 : scaleAfterPref;
+  auto usable = [&](const KernelInfo &k) {
+    return !k.scaleafter || groupOk(k);
+  };
   auto score = [&](const KernelInfo &k) {
-    return (k.warps == warps ? 2 : 0) + (k.splitn == splitN ? 1 : 0);
+    return (k.warps == warps ? 4 : 0) + (k.splitn == splitN ? 2 : 0) +
+           (k.scaleafter == wantScaleAfter ? 1 : 0);
   };
   for (int i = 0; i < (int)c->kernels.size(); ++i) {
     const KernelInfo &k = c->kernels[i];
     if (k.bits == w->meta.bits && k.sym == w->meta.symmetric &&
-        k.gather == w->meta.gather && k.mtiles == mt &&
+        k.gather == w->meta.gather && k.mtiles == mt && usable(k) &&
         (best < 0 || score(k) > score(c->kernels[best])))
       best = i;
   }
@@ -412,10 +435,11 @@ extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
   Memref1D ov{out, out, 0, M * m.N, 1};
   Memref1D ws{c->ws, c->ws, 0, int64_t(c->wsBytes / 4), 1};
   Memref1D cnt{c->cnt, c->cnt, 0, int64_t(c->cntBytes / 4), 1};
+  Memref1D scc{w->scales_c, w->scales_c, 0, int64_t(m.scale_elems / 8), 1};
   int64_t scalars[8] = {M, m.N, m.K, m.Kp, p->sps, p->nsplit, m.gshift,
                         m.ngroups};
   std::vector<void *> args;
-  for (Memref1D *d : {&qw, &sc, &zp, &av, &perm, &ov, &ws, &cnt}) {
+  for (Memref1D *d : {&qw, &sc, &zp, &av, &perm, &ov, &ws, &cnt, &scc}) {
     args.push_back(&d->alloc);
     args.push_back(&d->aligned);
     args.push_back(&d->offset);

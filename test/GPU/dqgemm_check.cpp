@@ -170,8 +170,9 @@ int main(int argc, char **argv) {
 
     for (int64_t M : Ms) {
       // Plans: the runtime's default; forced split-K (one chunk per split)
-      // with warps splitting K; the same with warps splitting N.
-      for (int variant : {0, 1, 2}) {
+      // with warps splitting K or N, scaling each weight or (where the
+      // group allows) the accumulators once per group.
+      for (int variant : {0, 1, 2, 3, 4}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -201,8 +202,10 @@ int main(int argc, char **argv) {
         if (variant == 0)
           CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
         else
-          CHECK(qmrt_cuda_plan_for_ex(ctx, &dw, M, 1, 0, 0, variant == 2,
-                                      &plan));
+          CHECK(qmrt_cuda_plan_for_ex2(ctx, &dw, M, 1, 0, 0,
+                                       /*split_n=*/(variant - 1) / 2,
+                                       /*scale_after=*/(variant - 1) % 2,
+                                       &plan));
         CHECK(qmrt_cuda_reserve(ctx, &dw, M, &plan));
         qmrt_devptr da, dout;
         CHECK(qmrt_cuda_alloc(ctx, M * K * 2, &da));

@@ -25,10 +25,10 @@ using namespace mlir;
 using namespace mlir::qm::gpu;
 
 std::string DequantGemmConfig::kernelName() const {
-  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}", bits,
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}", bits,
                        symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", mTiles * 16, warps,
-                       stages, splitN ? "n" : "")
+                       stages, splitN ? "n" : "", scaleAfter ? "_g" : "")
       .str();
 }
 
@@ -47,10 +47,14 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
     for (bool sym : {true, false})
       for (bool gather : {false, true})
         for (unsigned mt : {1u, 2u, 4u})
-          for (bool splitN : {false, true}) {
+          for (bool splitN : {false, true})
+            for (bool scaleAfter : {false, true}) {
+            if (scaleAfter && mt != 1)
+              continue;
             const unsigned warps = 4;
             DequantGemmConfig c;
             c.splitN = splitN;
+            c.scaleAfter = scaleAfter;
             c.bits = bits;
             c.symmetric = sym;
             c.gatherA = gather;
@@ -345,6 +349,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // and its slot inside a shared-memory stage.
   std::string stageWarp = e.mul(warp, e.idx(cfg.unroll));
   std::string warpBase = splitN ? e.idx(0) : stageWarp;
+  std::string laneR = e.rem(lane, e.idx(4));
   auto emitLoads = [&](const std::string &chunkIdx) {
     std::vector<std::string> vals;
     std::string cbase = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
@@ -361,11 +366,22 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                             e.mul(e.add(base, e.idx(v)), e.idx(4)) +
                             "] {alignment = 16} : memref<?xi32>, "
                             "vector<4xi32>"));
+      if (cfg.scaleAfter && u > 0)
+        continue; // one group per warp iteration
       std::string grp = e.op("arith.shrui " + ks + ", %gshift : index");
       std::string sidx =
           e.add(e.mul(e.add(nbGroups, grp), e.idx(8)), laneQ);
-      sv.push_back(
-          e.op("memref.load %sc[" + sidx + "] : memref<?xvector<8xf16>>"));
+      if (cfg.scaleAfter) {
+        // Scales in the accumulator layout: [nb][g][lane % 4][t][2].
+        std::string cidx = e.mul(
+            e.add(e.mul(e.add(nbGroups, grp), e.idx(4)), laneR), e.idx(2));
+        for (unsigned h = 0; h < 2; ++h)
+          sv.push_back(e.op("memref.load %scc[" + e.add(cidx, e.idx(h)) +
+                            "] : memref<?xvector<8xf16>>"));
+      } else {
+        sv.push_back(
+            e.op("memref.load %sc[" + sidx + "] : memref<?xvector<8xf16>>"));
+      }
       if (!cfg.symmetric)
         zv.push_back(
             e.op("memref.load %zp[" + sidx + "] : memref<?xvector<8xf16>>"));
@@ -397,8 +413,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     }
   };
   const unsigned nW = S ? 0 : cfg.unroll * vecsPerStep;
-  const unsigned nS = cfg.unroll;
-  const unsigned nZ = cfg.symmetric ? 0 : cfg.unroll;
+  const unsigned nS = cfg.scaleAfter ? 2 : cfg.unroll;
+  const unsigned nZ = cfg.symmetric ? 0 : cfg.scaleAfter ? 1 : cfg.unroll;
   std::vector<std::string> loadTypes;
   for (unsigned i = 0; i < nW; ++i)
     loadTypes.push_back("vector<4xi32>");
@@ -606,6 +622,10 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     return e.op("vector.load " + wst + "[" + e.add(idx, e.idx(4 * v)) +
                 "] {alignment = 16} : " + wgI32 + ", vector<4xi32>");
   };
+  // With scaleAfter, the mma accumulate unscaled (q - z) products of one
+  // group and the iteration's sum is scaled per output column in f32.
+  std::vector<std::string> tmp(nAcc, accZero);
+  std::vector<std::string> &dst = cfg.scaleAfter ? tmp : acc;
   for (unsigned u = 0; u < cfg.unroll; ++u) {
     std::string ls = e.add(lstepBase, e.idx(u));
     std::string acol = e.add(e.mul(ls, e.idx(16)), aColLane);
@@ -619,14 +639,15 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                            "] {numTiles = 4 : i32, transpose = false} : " +
                            wgF16 + " -> vector<4x2xf16>"));
     }
-    std::string sv = "%ld" + std::to_string(nW + u);
+    std::string sv = cfg.scaleAfter ? "" : "%ld" + std::to_string(nW + u);
     // Per-tile zero-point constants: zlo = 1024 + z, zhi = -(64 + z).
     std::string zlo, zhi;
     if (cfg.symmetric) {
       zlo = e.constant("dense<" + f16(1024 + zSym) + "> : vector<8xf16>");
       zhi = e.constant("dense<" + f16(-(64 + zSym)) + "> : vector<8xf16>");
     } else {
-      std::string zv = "%ld" + std::to_string(nW + nS + u);
+      std::string zv =
+          "%ld" + std::to_string(nW + nS + (cfg.scaleAfter ? 0 : u));
       zlo = e.op("arith.addf " + zv + ", " +
                  e.constant("dense<" + f16(1024) + "> : vector<8xf16>") +
                  " : vector<8xf16>");
@@ -639,6 +660,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                    " : vector<8xf16>");
     }
     auto shuffle = [&](const std::string &v, const std::vector<int> &m) {
+      if (v.empty())
+        return std::string();
       std::string mask;
       for (size_t i = 0; i < m.size(); ++i)
         mask += (i ? ", " : "") + std::to_string(m[i]);
@@ -656,6 +679,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     auto dqLo = [&](const std::string &x, const std::string &z,
                     const std::string &s) {
       std::string d = e.op("arith.subf " + x + ", " + z + " : vector<8xf16>");
+      if (s.empty())
+        return d;
       return e.op("arith.mulf " + d + ", " + s + " : vector<8xf16>");
     };
     auto dqHi = [&](const std::string &x, const std::string &z,
@@ -668,6 +693,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
           " fastmath<contract> : vector<8xf16>");
       std::string d = e.op("arith.addf " + x16 + ", " + z +
                            " fastmath<contract> : vector<8xf16>");
+      if (s.empty())
+        return d;
       return e.op("arith.mulf " + d + ", " + s + " : vector<8xf16>");
     };
     // btile[t] = (pairH0 : vector<8xf16>, offset) — fragments by n8 tile.
@@ -728,9 +755,31 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                            " [1] : vector<2xf16> into vector<2x2xf16>");
       for (unsigned i = 0; i < cfg.mTiles; ++i) {
         unsigned a = i * 8 + t;
-        acc[a] = e.op("nvgpu.mma.sync(" + afrag[i] + ", " + b + ", " + acc[a] +
+        dst[a] = e.op("nvgpu.mma.sync(" + afrag[i] + ", " + b + ", " + dst[a] +
                       ") {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, "
                       "vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>");
+      }
+    }
+  }
+  if (cfg.scaleAfter) {
+    for (unsigned t = 0; t < 8; ++t) {
+      std::string sv = "%ld" + std::to_string(nW + t / 4);
+      unsigned o = (t % 4) * 2;
+      std::string s2 = e.op("vector.shuffle " + sv + ", " + sv + " [" +
+                            std::to_string(o) + ", " + std::to_string(o + 1) +
+                            "] : vector<8xf16>, vector<8xf16>");
+      std::string s2f =
+          e.op("arith.extf " + s2 + " : vector<2xf16> to vector<2xf32>");
+      std::string sb0 = e.op("vector.insert " + s2f + ", " + accZero +
+                             " [0] : vector<2xf32> into vector<2x2xf32>");
+      std::string sb = e.op("vector.insert " + s2f + ", " + sb0 +
+                            " [1] : vector<2xf32> into vector<2x2xf32>");
+      for (unsigned i = 0; i < cfg.mTiles; ++i) {
+        unsigned a = i * 8 + t;
+        std::string m = e.op("arith.mulf " + tmp[a] + ", " + sb +
+                             " fastmath<contract> : vector<2x2xf32>");
+        acc[a] = e.op("arith.addf " + acc[a] + ", " + m +
+                      " fastmath<contract> : vector<2x2xf32>");
       }
     }
   }
@@ -910,7 +959,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
      << "(%qw: memref<?xi32>, %sc: memref<?xvector<8xf16>>, "
         "%zp: memref<?xvector<8xf16>>, %a: memref<?xf16>, %perm: "
         "memref<?xi32>, %out: memref<?xf16>, %ws: memref<?xf32>, %cnt: "
-        "memref<?xi32>, %M: index, %N: index, %K: index, %Kp: index, %sps: "
+        "memref<?xi32>, %scc: memref<?xvector<8xf16>>, %M: index, %N: index, %K: index, %Kp: index, %sps: "
         "index, %nsplit: index, %gshift: index, %ngroups: index) kernel "
         "attributes {known_block_size = array<i32: "
      << cfg.threads() << ", 1, 1>, nvvm.maxntid = array<i32: "

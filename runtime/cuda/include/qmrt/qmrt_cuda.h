@@ -30,6 +30,7 @@ typedef struct qmrt_packed_weight {
   uint32_t *qw;      /* Np/64 * Kp/16 * 32 * (bits == 4 ? 4 : 8) words */
   uint16_t *scales;  /* f16 bits, Np/64 * ngroups * 64 */
   uint16_t *zeros;   /* f16 bits, same shape; NULL when symmetric */
+  uint16_t *scales_c; /* f16 bits, accumulator order [nb][g][lane%4][t][2] */
   int32_t *perm;     /* Kp entries (-1 = padding); NULL unless gather */
   size_t qw_words, scale_elems;
 } qmrt_packed_weight;
@@ -71,7 +72,7 @@ int qmrt_cuda_sync(qmrt_cuda_ctx *ctx);
 /* A packed weight on the device. */
 typedef struct qmrt_cuda_weight {
   qmrt_packed_weight meta; /* host arrays released after upload (NULL) */
-  qmrt_devptr qw, scales, zeros, perm;
+  qmrt_devptr qw, scales, zeros, perm, scales_c;
 } qmrt_cuda_weight;
 
 int qmrt_cuda_weight_upload(qmrt_cuda_ctx *ctx, const qmrt_packed_weight *w,
@@ -98,6 +99,12 @@ int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                           int64_t M, int max_chunks_per_split, int warps,
                           int blocks_per_sm, int split_n,
                           qmrt_cuda_plan *out);
+/* Same, choosing whether kernels that scale the accumulators once per group
+ * are preferred (1), avoided (0) or the default (-1, preferred). */
+int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
+                           int64_t M, int max_chunks_per_split, int warps,
+                           int blocks_per_sm, int split_n, int scale_after,
+                           qmrt_cuda_plan *out);
 /* Grows the split-K workspace / counters for `plan` (call before graph
  * capture). */
 int qmrt_cuda_reserve(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,

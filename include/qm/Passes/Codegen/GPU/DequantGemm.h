@@ -37,6 +37,9 @@ struct DequantGemmConfig {
   /// split; block = warps x 64 columns, no in-block reduction) instead of
   /// splitting the block's K range.
   bool splitN = false;
+  /// Scale the f32 accumulators once per warp iteration instead of every
+  /// dequantized weight (needs a group span >= 16 * unroll k).
+  bool scaleAfter = false;
   /// Blocks per SM the register allocation must allow (0 = no bound).
   unsigned minBlocksPerSm = 0;
 
