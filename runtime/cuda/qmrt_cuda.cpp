@@ -277,14 +277,34 @@ extern "C" int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *c,
   int best = -1;
   if (warps <= 0)
     warps = kDefaultWarps;
-  // Tile table (H100 sweeps, bench/gpu/NOTES.md): warps split K with about
-  // 3 blocks per SM, except M > 8 on wide N, where warps split N (the
-  // activation tile is shared by 4 x 64 columns) with 1 block per SM.
-  bool wideN = w->meta.N >= 16384 && M > 8;
+  // Tile table (H100 sweeps, bench/gpu/NOTES.md, results/h100_sweep_v5):
+  //   M <= 4: warps split K, ~3 blocks/SM (2 for K >= 8192);
+  //           N >= 16384: 2 blocks/SM, <= 1024 k per split.
+  //   M <= 8: warps split K, ~3 blocks/SM (2 for K >= 8192, 8 for
+  //           K >= 16384); N >= 16384 and K >= 8192: warps split N,
+  //           1 block/SM, <= 2048 k per split.
+  //   M <= 16: large weights (K*N >= 10^8): warps split N, 1 block/SM,
+  //           <= 2048 k per split; else warps split K, ~3 blocks/SM.
+  //   larger M: warps split K, ~3 blocks/SM.
+  const int64_t K = w->meta.K, N = w->meta.N;
+  int tSplitN = 0, tBps = kDefaultBlocksPerSm;
+  int64_t tMaxK = 0; // k per split cap (0 = none)
+  if (M <= 4) {
+    tBps = K >= 8192 ? 2 : 3;
+    if (N >= 16384)
+      tBps = 2, tMaxK = 1024;
+  } else if (M <= 8) {
+    tBps = K >= 16384 ? 8 : K >= 8192 ? 2 : 3;
+    if (N >= 16384 && K >= 8192)
+      tSplitN = 1, tBps = 1, tMaxK = 2048;
+  } else if (M <= 16) {
+    if (K * N >= 100000000)
+      tSplitN = 1, tBps = 1, tMaxK = 2048;
+  }
   if (splitN < 0)
-    splitN = wideN ? 1 : 0;
+    splitN = tSplitN;
   if (blocksPerSm <= 0)
-    blocksPerSm = wideN ? 1 : kDefaultBlocksPerSm;
+    blocksPerSm = tBps;
   // Scale after the mma when a warp iteration stays inside one group.
   auto groupOk = [&](const KernelInfo &k) {
     return (int64_t(1) << std::min<int64_t>(w->meta.gshift, 30)) >= k.unroll;
@@ -342,6 +362,9 @@ extern "C" int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *c,
                                        (16 * chunkSteps)));
   if (maxChunks > 0)
     cpsCap = std::min<int64_t>(cpsCap, maxChunks);
+  else if (tMaxK > 0 && k.splitn == splitN)
+    cpsCap = std::min<int64_t>(
+        cpsCap, std::max<int64_t>(1, tMaxK / (16 * chunkSteps)));
   cps = std::min(cps, cpsCap);
   splits = (kChunks + cps - 1) / cps;
   qmrt_cuda_plan p{};
