@@ -5,7 +5,7 @@
 
 // CHECK-LABEL: module attributes {gpu.container_module}
 // CHECK: func.func @sym4
-// CHECK: qweight.matmul {{.*}}qm.gpu_kernels = ["qm_dqgemm_b4_sym_direct_m16_w4_s3", "qm_dqgemm_b4_sym_direct_m16_w4n_s3", "qm_dqgemm_b4_sym_direct_m32_w4_s3", "qm_dqgemm_b4_sym_direct_m32_w4n_s3", "qm_dqgemm_b4_sym_direct_m64_w4_s3", "qm_dqgemm_b4_sym_direct_m64_w4n_s3"]
+// CHECK: qweight.matmul {{.*}}qm.gpu_kernels = ["qm_dqgemm_b4_sym_direct_m16_w4_s3", "qm_dqgemm_b4_sym_direct_m16_w4_s3_g", "qm_dqgemm_b4_sym_direct_m16_w4n_s3", "qm_dqgemm_b4_sym_direct_m16_w4n_s3_g", "qm_dqgemm_b4_sym_direct_m32_w4_s3", "qm_dqgemm_b4_sym_direct_m32_w4n_s3", "qm_dqgemm_b4_sym_direct_m64_w4_s3", "qm_dqgemm_b4_sym_direct_m64_w4n_s3"]
 // CHECK: gpu.module @qm_dqgemm
 // CHECK: gpu.func @qm_dqgemm_b4_sym_direct_m16_w4_s3({{.*}}) kernel
 // CHECK: nvgpu.device_async_copy
@@ -30,7 +30,7 @@ func.func @sym4(%x: tensor<1x4096xf16>,
 // CHECK: qm.gpu_kernels = ["qm_dqgemm_b8_asym_gather_m16_w4_s3"
 // CHECK: qm.gpu_kernels = ["qm_dqgemm_b8_asym_gather_m16_w4_s3"
 // CHECK: gpu.module @qm_dqgemm
-// CHECK-COUNT-6: gpu.func @qm_dqgemm_b8_asym_gather
+// CHECK-COUNT-8: gpu.func @qm_dqgemm_b8_asym_gather
 // CHECK-NOT: gpu.func
 func.func @actorder8(%x: tensor<4x1002xf16>,
     %w: !qweight.weight<k = 1002, n = 64, bits = 8, group_size = 64, symmetric = false, act_order = true, layout = gpu_tiled, scale_type = f16>,

@@ -959,8 +959,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
      << "(%qw: memref<?xi32>, %sc: memref<?xvector<8xf16>>, "
         "%zp: memref<?xvector<8xf16>>, %a: memref<?xf16>, %perm: "
         "memref<?xi32>, %out: memref<?xf16>, %ws: memref<?xf32>, %cnt: "
-        "memref<?xi32>, %scc: memref<?xvector<8xf16>>, %M: index, %N: index, %K: index, %Kp: index, %sps: "
-        "index, %nsplit: index, %gshift: index, %ngroups: index) kernel "
+        "memref<?xi32>, %scc: memref<?xvector<8xf16>>, %M: index, %N: "
+        "index, %K: index, %Kp: index, %sps: index, %nsplit: index, "
+        "%gshift: index, %ngroups: index) kernel "
         "attributes {known_block_size = array<i32: "
      << cfg.threads() << ", 1, 1>, nvvm.maxntid = array<i32: "
      << cfg.threads() << ", 1, 1>";
