@@ -13,7 +13,9 @@
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OperationSupport.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
@@ -79,7 +81,8 @@ static LogicalResult printDiagnostic(Diagnostic &diag) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "quant-mlir model importer\n");
   if (!importOnnx) {
     llvm::errs() << "quant-translate: error: no translation given (use "
@@ -119,7 +122,7 @@ int main(int argc, char **argv) {
       if (failed(writeBytecodeToFile(**module, os)))
         return llvm::createStringError(llvm::inconvertibleErrorCode(), "cannot write bytecode");
     } else {
-      (*module)->print(os);
+      (*module)->print(os, OpPrintingFlags());
       os << "\n";
     }
     return llvm::Error::success();

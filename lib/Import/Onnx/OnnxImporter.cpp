@@ -469,7 +469,12 @@ FailureOr<ElementsAttr> GraphImporter::convertTensor(const onnx::TensorProto &t,
     dataIsRawString = false;
   }
 
-  if (forceInline || (int64_t)n <= options.maxInlineElements) {
+  // Integer and bool tensors up to maxInlineElements are inlined (shape
+  // arithmetic folds on them); float tensors only when scalar-sized.
+  int64_t inlineLimit = isa<FloatType>(elem) ? std::min<int64_t>(
+                                                   1, options.maxInlineElements)
+                                             : options.maxInlineElements;
+  if (forceInline || (int64_t)n <= inlineLimit) {
     if (n == 0)
       return cast<ElementsAttr>(
           DenseElementsAttr::get(type, ArrayRef<Attribute>()));

@@ -41,8 +41,11 @@ struct OnnxImportOptions {
   /// Pinned input shapes: graph input name -> sizes. A pinned input's type is
   /// static; the importer then folds shape subgraphs while it builds.
   llvm::StringMap<llvm::SmallVector<int64_t>> pinnedShapes;
-  /// Tensors with at most this many elements are inlined as `dense<...>`;
-  /// larger ones become `dense_resource` blobs.
+  /// Integer and bool tensors with at most this many elements are inlined as
+  /// `dense<...>`, float tensors only when they have one element (or none);
+  /// all others become `dense_resource` blobs. Resource blobs hold the
+  /// little-endian element bytes; 4-bit types one byte per element (value
+  /// sign- or zero-extended).
   int64_t maxInlineElements = 64;
   /// Fold ops whose operands are constants while importing. Defaults to on
   /// when shapes are pinned (see `shouldFold`); off keeps one op per node.
