@@ -54,12 +54,19 @@ static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
   return s;
 }
 
+/// The element count of `shape`, saturated at 2^40 (callers bound it far
+/// lower).
 static int64_t product(ArrayRef<int64_t> shape) {
   int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
+  for (int64_t d : shape) {
+    if (d < 0 || __builtin_mul_overflow(n, d, &n) || n > (int64_t(1) << 40))
+      return int64_t(1) << 40;
+  }
   return n;
 }
+
+/// Largest tensor the evaluator builds or reads.
+static constexpr int64_t kMaxEvalElements = 4096;
 
 /// Element of `t` at the broadcast position `idx` of a result of rank r.
 static int64_t atBroadcast(const IntTensor &t, ArrayRef<int64_t> idx) {
@@ -84,6 +91,8 @@ static std::optional<IntTensor> broadcastMap(ArrayRef<IntTensor> ins, Fn fn) {
   if (failed(qg::broadcastShapes(shapes, out.shape)))
     return std::nullopt;
   int64_t n = product(out.shape);
+  if (n > kMaxEvalElements)
+    return std::nullopt;
   SmallVector<int64_t> idx(out.shape.size(), 0), args(ins.size());
   for (int64_t e = 0; e < n; ++e) {
     int64_t rem = e;
@@ -167,9 +176,8 @@ static std::optional<IntTensor> evaluate(Operation *op,
     shape.shape = {(int64_t)in[1].data.size()};
     IntTensor ones;
     ones.shape.assign(in[1].data.begin(), in[1].data.end());
-    for (int64_t d : ones.shape)
-      if (d < 0 || d > 4096)
-        return std::nullopt;
+    if (product(ones.shape) > kMaxEvalElements)
+      return std::nullopt;
     ones.data.assign(product(ones.shape), 0);
     return broadcastMap({in[0], ones},
                         [](ArrayRef<int64_t> a) -> R { return a[0]; });
@@ -204,6 +212,8 @@ static std::optional<IntTensor> evaluate(Operation *op,
       return std::nullopt;
     int64_t outer = product(ArrayRef<int64_t>(data.shape).take_front(*axis));
     int64_t dimA = data.shape[*axis];
+    if (data.size() * std::max<int64_t>(idx.size(), 1) > kMaxEvalElements)
+      return std::nullopt;
     int64_t inner = product(ArrayRef<int64_t>(data.shape).drop_front(*axis + 1));
     IntTensor out;
     out.shape.append(data.shape.begin(), data.shape.begin() + *axis);
@@ -241,7 +251,7 @@ static std::optional<IntTensor> evaluate(Operation *op,
     SmallVector<int64_t> begin(rank, 0), step(rank, 1), count(data.shape);
     for (size_t i = 0; i < starts.size(); ++i) {
       FailureOr<int64_t> a = qg::normalizeAxis(axes[i], rank);
-      if (failed(a) || steps[i] == 0)
+      if (failed(a) || steps[i] == 0 || steps[i] == INT64_MIN)
         return std::nullopt;
       int64_t d = data.shape[*a], s = starts[i], e = ends[i], st = steps[i];
       auto clampIdx = [&](int64_t v, bool fwd) {
@@ -280,8 +290,11 @@ static std::optional<IntTensor> evaluate(Operation *op,
       return std::nullopt;
     int64_t s = in[0].data[0], l = in[1].data[0], d = in[2].data[0];
     IntTensor out;
-    for (int64_t v = s; (d > 0 ? v < l : v > l) && out.size() <= 4096; v += d)
+    for (int64_t v = s; (d > 0 ? v < l : v > l) && out.size() <= kMaxEvalElements;) {
       out.data.push_back(v);
+      if (__builtin_add_overflow(v, d, &v))
+        break;
+    }
     out.shape = {out.size()};
     return out;
   }
@@ -291,9 +304,8 @@ static std::optional<IntTensor> evaluate(Operation *op,
       return std::nullopt;
     IntTensor out;
     out.shape.assign(in[0].data.begin(), in[0].data.end());
-    for (int64_t d : out.shape)
-      if (d < 0 || d > 4096)
-        return std::nullopt;
+    if (product(out.shape) > kMaxEvalElements)
+      return std::nullopt;
     APInt v = *value.getValues<APInt>().begin();
     out.data.assign(product(out.shape), v.getSExtValue());
     return out;
@@ -315,7 +327,7 @@ Value onnx_import::evaluateSmallIntOp(OpBuilder &b, Operation *op,
   SmallVector<IntTensor> in;
   for (Value v : op->getOperands()) {
     std::optional<IntTensor> t = readConst(v);
-    if (!t || t->size() > 4096)
+    if (!t || t->size() > kMaxEvalElements)
       return {};
     in.push_back(std::move(*t));
   }

@@ -20,6 +20,8 @@ using namespace mlir::qm::onnx_import;
 namespace qg = mlir::qm::qgraph;
 
 static constexpr int64_t kDyn = ShapedType::kDynamic;
+/// Largest rank a shape operand may produce.
+static constexpr int64_t kMaxRank = 64;
 
 /// The output's declared rank, when the handler cannot compute it.
 static FailureOr<RankedTensorType> declaredOrError(NodeContext &c, unsigned i,
@@ -219,6 +221,9 @@ static LogicalResult importConstant(NodeContext &c) {
   return success();
 }
 
+static LogicalResult staticVector(NodeContext &c, Value v, StringRef what,
+                                  int64_t &size);
+
 static LogicalResult importConstantOfShape(NodeContext &c) {
   if (failed(c.checkInputs(1, 1)))
     return failure();
@@ -232,12 +237,12 @@ static LogicalResult importConstantOfShape(NodeContext &c) {
   if (value.getNumElements() != 1)
     return c.error() << "attribute 'value' must have one element (has "
                      << value.getNumElements() << ")";
-  auto shapeType = c.typeOf(shape);
-  if (shapeType.getRank() != 1 || shapeType.isDynamicDim(0))
-    return c.error() << "input 'shape' must be a 1-D tensor of static size";
+  int64_t rank;
+  if (failed(staticVector(c, shape, "shape", rank)))
+    return failure();
   SmallVector<int64_t> dims;
   if (!constInts(shape, dims))
-    dims.assign(shapeType.getDimSize(0), kDyn);
+    dims.assign(rank, kDyn);
   for (int64_t &d : dims)
     if (d < 0)
       d = kDyn;
@@ -463,6 +468,10 @@ static LogicalResult staticVector(NodeContext &c, Value v, StringRef what,
                      << "' must be a 1-D tensor of static size (got " << t
                      << ")";
   size = t.getDimSize(0);
+  if (size > kMaxRank)
+    return c.error() << "input '" << what << "' has " << size
+                     << " elements; ranks above " << kMaxRank
+                     << " are not supported";
   return success();
 }
 
@@ -739,8 +748,8 @@ static LogicalResult importSlice(NodeContext &c) {
       if (a < 0 || a >= rank)
         return c.error() << "axis " << ax[i] << " is out of range for rank "
                          << rank;
-      if (st[i] == 0)
-        return c.error() << "step 0 is invalid";
+      if (st[i] == 0 || st[i] == INT64_MIN)
+        return c.error() << "step " << st[i] << " is invalid";
       int64_t d = xt.getDimSize(a);
       if (ShapedType::isDynamic(d)) {
         dims[a] = kDyn;
