@@ -932,13 +932,13 @@ void onnx_import::registerDefaultDomainHandlers(HandlerRegistry &r) {
   r.add("", "Or", 7, binary<qg::OrOp>);
   r.add("", "Equal", 13, binary<qg::EqualOp>);
   r.add("", "Less", 13, binary<qg::LessOp>);
-  r.add("", "LessOrEqual", 16, binary<qg::LessOrEqualOp>);
+  r.add("", "LessOrEqual", 12, binary<qg::LessOrEqualOp>);
   r.add("", "Greater", 13, binary<qg::GreaterOp>);
-  r.add("", "GreaterOrEqual", 16, binary<qg::GreaterOrEqualOp>);
+  r.add("", "GreaterOrEqual", 12, binary<qg::GreaterOrEqualOp>);
   r.add("", "Max", 13, variadic<qg::MaxOp>);
   r.add("", "Min", 13, variadic<qg::MinOp>);
   r.add("", "Sum", 13, variadic<qg::AddOp>);
-  r.add("", "Where", 16, importWhere);
+  r.add("", "Where", 9, importWhere);
   r.add("", "Cast", 13, importCast);
   r.add("", "CastLike", 15, importCastLike);
   // Constants.

@@ -1015,6 +1015,13 @@ FailureOr<OwningOpRef<ModuleOp>> GraphImporter::run(onnx::ModelProto &model) {
       return fileError() << "graph input '" << in.name()
                          << "' has unsupported element type "
                          << onnxTypeName(et);
+    if (in.type().tensor_type().has_shape())
+      for (const auto &d : in.type().tensor_type().shape().dim())
+        if (d.has_dim_value() &&
+            (d.dim_value() < 0 || d.dim_value() > (int64_t(1) << 40)))
+          return fileError() << "graph input '" << in.name()
+                             << "' has an invalid dimension ("
+                             << d.dim_value() << ")";
     auto pin = options.pinnedShapes.find(in.name());
     RankedTensorType type = convertTypeProto(in.type());
     if (!type) {

@@ -254,6 +254,12 @@ def dims_overflow():
     return m
 
 
+def input_dim_overflow():
+    m = mlp()
+    m.graph.input[0].type.tensor_type.shape.dim[1].dim_value = 1 << 62
+    return m
+
+
 def duplicate_names():
     n = [helper.make_node("Neg", ["x"], ["y"], name="neg_a"),
          helper.make_node("Sqrt", ["x"], ["y"], name="sqrt_b")]
@@ -319,7 +325,8 @@ def main():
         "dq-int4": dq_int4, "mlp": mlp, "no-opset": no_opset,
         "old-opset": old_opset, "unknown-ops": unknown_ops,
         "string-init": string_init, "short-data": short_data,
-        "dims-overflow": dims_overflow, "duplicate-names": duplicate_names,
+        "dims-overflow": dims_overflow,
+        "input-dim-overflow": input_dim_overflow, "duplicate-names": duplicate_names,
         "dangling-input": dangling_input, "cycle": cycle,
     }
     open(out, "wb").write(builders[name]().SerializeToString())
