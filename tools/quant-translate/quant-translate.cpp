@@ -2,8 +2,9 @@
 //
 // Part of quant-mlir. `quant-translate --import-onnx model.onnx -o model.mlir
 // [--shape input_ids=1x128]`: imports an ONNX model into the qgraph dialect.
-// With pinned shapes the module is canonicalized so that shape subgraphs
-// fold to constants. The output file is written only on success, atomically
+// With pinned shapes the module is canonicalized (and refined by
+// qm-graph-refine-shapes where the build has it) so that shape subgraphs
+// fold to constants and the types become static. The output file is written only on success, atomically
 // (a temporary file renamed into place). Errors are one line each.
 //
 //===----------------------------------------------------------------------===//
@@ -18,6 +19,9 @@
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
+#ifdef QM_HAVE_GRAPH_TRANSFORMS
+#include "qm/Passes/Graph/Passes.h"
+#endif
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/InitLLVM.h"
@@ -115,6 +119,11 @@ int main(int argc, char **argv) {
     pm.addPass(createCanonicalizerPass());
     if (failed(pm.run(**module)))
       return 1;
+#ifdef QM_HAVE_GRAPH_TRANSFORMS
+    // Make every type static that the pinned shapes determine.
+    if (failed(qm::refineShapes(**module)))
+      return 1;
+#endif
   }
 
   llvm::Error err = llvm::writeToOutput(outputFile, [&](llvm::raw_ostream &os) -> llvm::Error {
