@@ -4,8 +4,9 @@
 // [--shape input_ids=1x128]`: imports an ONNX model into the qgraph dialect.
 // With pinned shapes the module is canonicalized (and refined by
 // qm-graph-refine-shapes where the build has it) so that shape subgraphs
-// fold to constants and the types become static. The output file is written only on success, atomically
-// (a temporary file renamed into place). Errors are one line each.
+// fold to constants and the types become static. The output file is written
+// only on success, atomically (a temporary file renamed into place). Errors
+// are one line each.
 //
 //===----------------------------------------------------------------------===//
 
