@@ -313,6 +313,15 @@ def main():
                         kv.value = loc
             onnx.save(m, out)
         return
+    if name == "fuzz-seeds":
+        # Seeds for the fuzzer's graph mode: 'G' + bytes that drive its
+        # model generator (deterministic).
+        os.makedirs(out, exist_ok=True)
+        rng = np.random.default_rng(11)
+        for i in range(16):
+            data = b"G" + rng.integers(0, 256, size=160, dtype=np.uint8).tobytes()
+            open(os.path.join(out, f"graph{i}"), "wb").write(data)
+        return
     if name == "truncated":
         data = mlp().SerializeToString()
         open(out, "wb").write(data[: len(data) * 2 // 3])
