@@ -365,10 +365,11 @@ static LogicalResult reduce(NodeContext &c, bool axesFromAttr) {
   int64_t rank = xt.getRank();
   SmallVector<int64_t> axes;
   bool known = true;
-  if (axesV) {
-    if (!constInts(axesV, axes))
-      known = false;
-  } else if (!noop) {
+  if (axesV && !constInts(axesV, axes))
+    known = false;
+  // No axes (or an empty list) reduces everything, unless
+  // noop_with_empty_axes.
+  if (known && axes.empty() && !noop) {
     for (int64_t i = 0; i < rank; ++i)
       axes.push_back(i);
   }

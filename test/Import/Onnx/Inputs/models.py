@@ -69,7 +69,7 @@ def elementwise():
     n.append(helper.make_node("Dropout", ["x"], ["dropout"], name="n_Dropout"))
     outs = [o for node in n for o in node.output]
     return model(n, [vi("x", F, ["batch", 8]), vi("y", F, [1, 8])],
-                 [vi(o, TensorProto.UNDEFINED, None) for o in outs])
+                 [onnx.ValueInfoProto(name=o) for o in outs])
 
 
 def legacy():
@@ -185,6 +185,40 @@ def dq_int4():
     return model(n, [vi("x", F, ["m", K])],
                  [vi("y", F, ["m", N]), vi("smallf", F, [2, 4])], inits,
                  opset=21)
+
+
+def misc():
+    """Reductions (axes input, empty axes, keepdims), CumSum, Range, Trilu,
+    ConstantOfShape, Expand, Slice with negative steps, GatherND, Clip, Sum,
+    CastLike (opset 18)."""
+    n = [
+        helper.make_node("ReduceSum", ["x", "ax1"], ["rs"], keepdims=0, name="rs"),
+        helper.make_node("ReduceMax", ["x", "noax"], ["rmax"], name="rmax"),
+        helper.make_node("ReduceMean", ["x"], ["rmean"], keepdims=0, name="rmean"),
+        helper.make_node("CumSum", ["x", "ax1s"], ["cs"], exclusive=1, name="cs"),
+        helper.make_node("Range", ["r0", "r5", "r1"], ["rg"], name="rg"),
+        helper.make_node("Trilu", ["x"], ["tri"], upper=0, name="tri"),
+        helper.make_node("ConstantOfShape", ["cshape"], ["cos"], name="cos",
+                         value=helper.make_tensor("v", I64, [1], [7])),
+        helper.make_node("Expand", ["x", "eshape"], ["ex"], name="ex"),
+        helper.make_node("Slice", ["x", "sst", "sen", "sax", "sstep"], ["sl"],
+                         name="sl"),
+        helper.make_node("GatherND", ["x", "gidx"], ["gnd"], name="gnd"),
+        helper.make_node("Clip", ["x", "lo", "hi"], ["clip"], name="clip"),
+        helper.make_node("Sum", ["x", "x", "x"], ["sum3"], name="sum3"),
+        helper.make_node("CastLike", ["rg", "x"], ["cl"], name="cl"),
+    ]
+    inits = [
+        i64("ax1", [1]), i64("noax", np.zeros([0], np.int64)), i64("ax1s", 1),
+        i64("r0", 0), i64("r5", 5), i64("r1", 1), i64("cshape", [2, 3]),
+        i64("eshape", [2, 1, 1]), i64("sst", [-1]), i64("sen", [-100]),
+        i64("sax", [1]), i64("sstep", [-2]), i64("gidx", [[1], [0]]),
+        numpy_helper.from_array(np.array(-1, np.float32), "lo"),
+        numpy_helper.from_array(np.array(1, np.float32), "hi"),
+    ]
+    outs = ["rs", "rmax", "rmean", "cs", "rg", "tri", "cos", "ex", "sl", "gnd",
+            "clip", "sum3", "cl"]
+    return model(n, [vi("x", F, [4, 6])], [onnx.ValueInfoProto(name=o) for o in outs], inits)
 
 
 def mlp(seed=0):
@@ -331,7 +365,7 @@ def main():
         return
     builders = {
         "elementwise": elementwise, "legacy": legacy, "optimum": optimum,
-        "dq-int4": dq_int4, "mlp": mlp, "no-opset": no_opset,
+        "dq-int4": dq_int4, "mlp": mlp, "misc": misc, "no-opset": no_opset,
         "old-opset": old_opset, "unknown-ops": unknown_ops,
         "string-init": string_init, "short-data": short_data,
         "dims-overflow": dims_overflow,
