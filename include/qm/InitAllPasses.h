@@ -7,10 +7,14 @@
 #ifndef QM_INITALLPASSES_H
 #define QM_INITALLPASSES_H
 
+#include "qm/Passes/Graph/Passes.h"
 #include "qm/Passes/Quantization/Passes.h"
 
 namespace mlir::qm {
-inline void registerAllPasses() { registerQMQuantizationPasses(); }
+inline void registerAllPasses() {
+  registerQMGraphPasses();
+  registerQMQuantizationPasses();
+}
 } // namespace mlir::qm
 
 #endif // QM_INITALLPASSES_H
