@@ -16,6 +16,8 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Pass/PassManager.h"
@@ -23,7 +25,10 @@
 #ifdef QM_HAVE_GRAPH_TRANSFORMS
 #include "qm/Passes/Graph/Passes.h"
 #endif
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -84,6 +89,56 @@ static LogicalResult printDiagnostic(Diagnostic &diag) {
   return success();
 }
 
+/// Prints `module` as text like Operation::print, but writes the hex of the
+/// builtin resource blobs (the weights) in chunks instead of through one
+/// string per blob, which would double the largest weight in memory. The
+/// output is byte-for-byte what the MLIR printer produces.
+static void printModule(ModuleOp module, llvm::raw_ostream &os) {
+  // The resources in the order the printer meets them.
+  SmallVector<DenseResourceElementsHandle> handles;
+  llvm::StringSet<> seen;
+  module->walk([&](Operation *op) {
+    for (NamedAttribute attr : op->getAttrs())
+      if (auto res = dyn_cast<DenseResourceElementsAttr>(attr.getValue()))
+        if (seen.insert(res.getRawHandle().getKey()).second)
+          handles.push_back(res.getRawHandle());
+  });
+  bool allBlobs = !handles.empty() && llvm::all_of(handles, [](auto &h) {
+    return h.getBlob() != nullptr;
+  });
+  if (!allBlobs) {
+    module->print(os, OpPrintingFlags());
+    os << "\n";
+    return;
+  }
+  // The IR without resources; the printer leaves an empty metadata block.
+  std::string text;
+  {
+    llvm::raw_string_ostream ts(text);
+    module->print(ts, OpPrintingFlags().elideLargeResourceString(0));
+  }
+  StringRef ir = text;
+  StringRef emptyBlock = "\n{-#\n\n#-}\n";
+  if (!ir.consume_back(emptyBlock)) {
+    module->print(os, OpPrintingFlags());
+    os << "\n";
+    return;
+  }
+  os << ir << "\n{-#\n  dialect_resources: {\n    builtin: {\n";
+  for (auto [i, handle] : llvm::enumerate(handles)) {
+    const AsmResourceBlob *blob = handle.getBlob();
+    llvm::support::ulittle32_t align(blob->getDataAlignment());
+    os << "      " << handle.getKey() << ": \"0x"
+       << llvm::toHex(StringRef((const char *)&align, sizeof(align)));
+    ArrayRef<char> data = blob->getData();
+    for (size_t off = 0; off < data.size(); off += (1 << 16))
+      os << llvm::toHex(StringRef(data.data() + off,
+                                  std::min<size_t>(1 << 16, data.size() - off)));
+    os << "\"" << (i + 1 < handles.size() ? "," : "") << "\n";
+  }
+  os << "    }\n  }\n#-}\n\n";
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAsmPrinterCLOptions();
@@ -132,8 +187,7 @@ int main(int argc, char **argv) {
       if (failed(writeBytecodeToFile(**module, os)))
         return llvm::createStringError(llvm::inconvertibleErrorCode(), "cannot write bytecode");
     } else {
-      (*module)->print(os, OpPrintingFlags());
-      os << "\n";
+      printModule(**module, os);
     }
     return llvm::Error::success();
   });
