@@ -8,10 +8,12 @@
 #define QM_INITALLPASSES_H
 
 #include "qm/Passes/Codegen/GPU/Passes.h"
+#include "qm/Passes/Graph/Passes.h"
 #include "qm/Passes/Quantization/Passes.h"
 
 namespace mlir::qm {
 inline void registerAllPasses() {
+  registerQMGraphPasses();
   registerQMQuantizationPasses();
   registerQMGPUCodegenPasses();
 }
