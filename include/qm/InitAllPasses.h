@@ -7,7 +7,6 @@
 #ifndef QM_INITALLPASSES_H
 #define QM_INITALLPASSES_H
 
-#include "qm/Passes/Codegen/GPU/Passes.h"
 #include "qm/Passes/Graph/Passes.h"
 #include "qm/Passes/Quantization/Passes.h"
 
@@ -15,7 +14,6 @@ namespace mlir::qm {
 inline void registerAllPasses() {
   registerQMGraphPasses();
   registerQMQuantizationPasses();
-  registerQMGPUCodegenPasses();
 }
 } // namespace mlir::qm
 

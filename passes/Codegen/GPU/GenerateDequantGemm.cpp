@@ -6,7 +6,7 @@
 
 #include "qm/Dialect/QWeight/IR/QWeight.h"
 #include "qm/Passes/Codegen/GPU/DequantGemm.h"
-#include "qm/Passes/Codegen/GPU/Passes.h"
+#include "qm/Passes/Codegen/Passes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Parser/Parser.h"
@@ -16,7 +16,7 @@
 
 namespace mlir::qm {
 #define GEN_PASS_DEF_GENERATEDEQUANTGEMMPASS
-#include "qm/Passes/Codegen/GPU/Passes.h.inc"
+#include "qm/Passes/Codegen/Passes.h.inc"
 } // namespace mlir::qm
 
 using namespace mlir;

@@ -5,13 +5,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QM_PASSES_CODEGEN_GPU_PASSES_TD
-#define QM_PASSES_CODEGEN_GPU_PASSES_TD
+#ifndef QM_PASSES_CODEGEN_PASSES_TD
+#define QM_PASSES_CODEGEN_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
 
-def GenerateDequantGemmPass
-    : Pass<"qm-gpu-generate-dequant-gemm", "::mlir::ModuleOp"> {
+def GenerateDequantGemmPass : Pass<"qm-gpu-generate-dequant-gemm", "::mlir::ModuleOp"> {
   let summary = "Generate fused dequantize-GEMM GPU kernels for qweight.matmul";
   let description = [{
     For every `qweight.matmul`, picks the kernel family its weight needs
@@ -42,4 +41,4 @@ def GenerateDequantGemmPass
   ];
 }
 
-#endif // QM_PASSES_CODEGEN_GPU_PASSES_TD
+#endif // QM_PASSES_CODEGEN_PASSES_TD

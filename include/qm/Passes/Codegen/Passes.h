@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QM_PASSES_CODEGEN_GPU_PASSES_H
-#define QM_PASSES_CODEGEN_GPU_PASSES_H
+#ifndef QM_PASSES_CODEGEN_PASSES_H
+#define QM_PASSES_CODEGEN_PASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -21,11 +21,11 @@
 namespace mlir::qm {
 
 #define GEN_PASS_DECL
-#include "qm/Passes/Codegen/GPU/Passes.h.inc"
+#include "qm/Passes/Codegen/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "qm/Passes/Codegen/GPU/Passes.h.inc"
+#include "qm/Passes/Codegen/Passes.h.inc"
 
 } // namespace mlir::qm
 
-#endif // QM_PASSES_CODEGEN_GPU_PASSES_H
+#endif // QM_PASSES_CODEGEN_PASSES_H
