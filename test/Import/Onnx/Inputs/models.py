@@ -221,6 +221,19 @@ def misc():
     return model(n, [vi("x", F, [4, 6])], [onnx.ValueInfoProto(name=o) for o in outs], inits)
 
 
+def rmsnorm23():
+    """Opset 23 RMSNormalization and an opset-18-style Split by num_outputs."""
+    n = [
+        helper.make_node("RMSNormalization", ["x", "g"], ["y"], axis=-1,
+                         epsilon=1e-6, name="norm"),
+        helper.make_node("Split", ["y"], ["y0", "y1"], axis=1, num_outputs=2,
+                         name="halves"),
+    ]
+    return model(n, [vi("x", F, ["b", 6])],
+                 [vi("y0", F, None), vi("y1", F, None)],
+                 [weight("g", [6], 12)], opset=23)
+
+
 def mlp(seed=0):
     """A small MLP whose weights are large enough to become resources."""
     n = [
@@ -365,7 +378,8 @@ def main():
         return
     builders = {
         "elementwise": elementwise, "legacy": legacy, "optimum": optimum,
-        "dq-int4": dq_int4, "mlp": mlp, "misc": misc, "no-opset": no_opset,
+        "dq-int4": dq_int4, "mlp": mlp, "misc": misc,
+        "rmsnorm23": rmsnorm23, "no-opset": no_opset,
         "old-opset": old_opset, "unknown-ops": unknown_ops,
         "string-init": string_init, "short-data": short_data,
         "dims-overflow": dims_overflow,
