@@ -7,10 +7,16 @@
 #ifndef QM_INITALLPASSES_H
 #define QM_INITALLPASSES_H
 
+#include "qm/Passes/Lowering/Passes.h"
 #include "qm/Passes/Quantization/Passes.h"
+#include "qm/Pipelines/CPUPipeline.h"
 
 namespace mlir::qm {
-inline void registerAllPasses() { registerQMQuantizationPasses(); }
+inline void registerAllPasses() {
+  registerQMQuantizationPasses();
+  registerQMLoweringPasses();
+  registerCPUPipeline();
+}
 } // namespace mlir::qm
 
 #endif // QM_INITALLPASSES_H
