@@ -84,6 +84,7 @@ extern "C" {
 void qm_fallback_sgemm(int64_t, int64_t, int64_t, const float *, int64_t,
                        const float *, int64_t, float *, int64_t);
 void qm_fallback_observe(const char *, const float *, int64_t, int64_t);
+void qm_memref_copy(int64_t, void *, void *);
 void qmrt_sgemm(int64_t, int64_t, int64_t, const float *, int64_t,
                 const float *, int64_t, float *, int64_t) __attribute__((weak));
 void qmrt_observe(const char *, const float *, int64_t, int64_t)
@@ -94,6 +95,7 @@ void mlir::qm::getRuntimeSymbols(
     SmallVectorImpl<std::pair<std::string, void *>> &out) {
   out.push_back({"qmrt_sgemm", qmrt_sgemm ? (void *)&qmrt_sgemm
                                           : (void *)&qm_fallback_sgemm});
+  out.push_back({"memrefCopy", (void *)&qm_memref_copy});
   out.push_back({"qmrt_observe", qmrt_observe ? (void *)&qmrt_observe
                                               : (void *)&qm_fallback_observe});
 }

@@ -18,3 +18,42 @@ extern "C" void qm_fallback_sgemm(int64_t m, int64_t n, int64_t k,
 
 extern "C" void qm_fallback_observe(const char *, const float *, int64_t,
                                     int64_t) {}
+
+namespace {
+struct UnrankedDescriptor {
+  int64_t rank;
+  void *descriptor;
+};
+} // namespace
+
+/// The strided memref.copy that the memref-to-LLVM lowering calls for
+/// non-contiguous layouts (same contract as MLIR's c_runner_utils).
+extern "C" void qm_memref_copy(int64_t elemSize, UnrankedDescriptor *src,
+                               UnrankedDescriptor *dst) {
+  int64_t rank = src->rank;
+  auto *s = static_cast<int64_t *>(src->descriptor);
+  auto *d = static_cast<int64_t *>(dst->descriptor);
+  char *sp = reinterpret_cast<char *>(s[1]) + s[2] * elemSize;
+  char *dp = reinterpret_cast<char *>(d[1]) + d[2] * elemSize;
+  const int64_t *sizes = s + 3, *sstr = s + 3 + rank, *dstr = d + 3 + rank;
+  int64_t total = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    total *= sizes[i];
+  if (total == 0)
+    return;
+  int64_t idx[16] = {0};
+  int64_t so = 0, dOff = 0;
+  for (int64_t e = 0; e < total; ++e) {
+    for (int64_t b = 0; b < elemSize; ++b)
+      dp[dOff * elemSize + b] = sp[so * elemSize + b];
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      so += sstr[i];
+      dOff += dstr[i];
+      if (++idx[i] < sizes[i])
+        break;
+      so -= sstr[i] * sizes[i];
+      dOff -= dstr[i] * sizes[i];
+      idx[i] = 0;
+    }
+  }
+}
