@@ -6,6 +6,7 @@
 
 #include "qm/Execution/CPUModel.h"
 
+#include "qm/Execution/Weights.h"
 #include "qm/Pipelines/CPUPipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -20,6 +21,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -139,8 +141,24 @@ CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
   model->outputShape.assign(out.getShape().begin(), out.getShape().end());
   model->inputElementType = in.getElementType();
 
+  bool timing = std::getenv("QM_TIMING") != nullptr;
+  auto t0 = std::chrono::steady_clock::now();
+  auto lap = [&](const char *what) {
+    if (!timing)
+      return;
+    auto t1 = std::chrono::steady_clock::now();
+    llvm::errs() << "[qm] " << what << ": "
+                 << std::chrono::duration<double>(t1 - t0).count() << " s\n";
+    t0 = t1;
+  };
   FailureOr<std::string> name = lowerModuleForCPU(module, options);
   if (failed(name))
+    return failure();
+  lap("qm-cpu-pipeline");
+  // Weights leave the module: LLVM compiles only code, and the globals are
+  // filled from the blob once the engine is up.
+  std::string blob;
+  if (failed(externalizeWeights(module, blob)))
     return failure();
 
   static bool targetsInitialized = [] {
@@ -181,6 +199,7 @@ CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
     std::string msg = llvm::toString(engine.takeError());
     return module.emitError("JIT compilation failed: ") << msg;
   }
+  lap("LLVM translation, optimization and codegen");
   model->engine = std::move(*engine);
   model->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap map;
@@ -192,6 +211,12 @@ CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
     return map;
   });
   model->engine->initialize();
+  auto init = model->engine->lookup(kInitWeightsFn);
+  if (!init) {
+    std::string msg = llvm::toString(init.takeError());
+    return module.emitError("cannot find the weight initializer: ") << msg;
+  }
+  reinterpret_cast<void (*)(const char *)>(*init)(blob.data());
   auto fn = model->engine->lookup("_mlir_ciface_" + *name);
   if (!fn) {
     std::string msg = llvm::toString(fn.takeError());

@@ -8,6 +8,7 @@
 
 #include <cblas.h>
 #include <cstdint>
+#include <cstring>
 
 extern "C" void qm_fallback_sgemm(int64_t m, int64_t n, int64_t k,
                                   const float *a, int64_t lda, const float *b,
@@ -41,12 +42,21 @@ extern "C" void qm_memref_copy(int64_t elemSize, UnrankedDescriptor *src,
     total *= sizes[i];
   if (total == 0)
     return;
+  // Copy rows of the innermost dimension (memcpy when both are unit-strided).
+  int64_t inner = rank ? sizes[rank - 1] : 1;
+  bool unit = rank == 0 || (sstr[rank - 1] == 1 && dstr[rank - 1] == 1);
+  int64_t rows = total / inner;
   int64_t idx[16] = {0};
   int64_t so = 0, dOff = 0;
-  for (int64_t e = 0; e < total; ++e) {
-    for (int64_t b = 0; b < elemSize; ++b)
-      dp[dOff * elemSize + b] = sp[so * elemSize + b];
-    for (int64_t i = rank - 1; i >= 0; --i) {
+  for (int64_t r = 0; r < rows; ++r) {
+    if (unit) {
+      std::memcpy(dp + dOff * elemSize, sp + so * elemSize, inner * elemSize);
+    } else {
+      for (int64_t e = 0; e < inner; ++e)
+        std::memcpy(dp + (dOff + e * dstr[rank - 1]) * elemSize,
+                    sp + (so + e * sstr[rank - 1]) * elemSize, elemSize);
+    }
+    for (int64_t i = rank - 2; i >= 0; --i) {
       so += sstr[i];
       dOff += dstr[i];
       if (++idx[i] < sizes[i])

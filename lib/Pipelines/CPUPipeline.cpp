@@ -20,7 +20,7 @@ void mlir::qm::buildCPUPipeline(OpPassManager &pm,
   // library free of a link dependency on every upstream pass library.
   std::string text =
       "convert-qgraph-to-linalg,canonicalize,cse,"
-      "func.func(linalg-fuse-elementwise-ops),canonicalize,cse,"
+      "qm-fuse-elementwise,canonicalize,cse,"
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-deallocation-pipeline,canonicalize";

@@ -71,6 +71,8 @@ static cl::opt<std::string> dumpLLVM("dump-llvm-dialect",
                                      cl::desc("Write the lowered module here"));
 static cl::opt<std::string> dumpLogits("dump-logits",
                                        cl::desc("Write the --tokens logits (raw f32) here"));
+static cl::opt<unsigned> optLevel("O", cl::init(3), cl::Prefix,
+                                  cl::desc("LLVM optimization level (0-3)"));
 static cl::opt<bool> noProgress("no-progress", cl::desc("No progress bar"));
 
 extern "C" void openblas_set_num_threads(int);
@@ -163,6 +165,7 @@ std::unique_ptr<Runner> loadModel(MLIRContext &ctx, StringRef path,
   CPUCompileOptions options;
   options.microkernels = !noMicrokernels;
   options.dumpLLVMDialect = dumpLLVM;
+  options.optLevel = optLevel;
   auto t0 = std::chrono::steady_clock::now();
   auto model = CPUModel::compile(*module, options);
   if (failed(model))

@@ -45,6 +45,25 @@ def ConvertQGraphToLinalgPass
     "::mlir::func::FuncDialect"];
 }
 
+def FuseElementwisePass : Pass<"qm-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg.generic ops, keeping named matmuls";
+  let description = [{
+    Upstream `linalg-fuse-elementwise-ops` restricted to `linalg.generic`
+    producers and consumers: a producer with a single user is fused into its
+    consumer, and reshapes move across generics by expansion. Named ops
+    (`linalg.matmul`, `linalg.batch_matmul`) are never generalized, so
+    `qm-linalg-to-microkernels` still finds them after bufferization.
+
+    #### Input invariant
+    - Tensor-level linalg IR.
+
+    #### Output IR
+    - Fewer, larger `linalg.generic` ops; named ops untouched.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def LinalgToMicrokernelsPass
     : Pass<"qm-linalg-to-microkernels", "::mlir::ModuleOp"> {
   let summary = "Replace f32 matmuls on memrefs by calls to qmrt_sgemm";
