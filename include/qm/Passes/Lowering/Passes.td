@@ -50,7 +50,7 @@ def FuseElementwisePass : Pass<"qm-fuse-elementwise"> {
   let description = [{
     Upstream `linalg-fuse-elementwise-ops` restricted to `linalg.generic`
     producers and consumers: a producer with a single user is fused into its
-    consumer, and reshapes move across generics by expansion. Named ops
+    consumer (no recomputation). Named ops
     (`linalg.matmul`, `linalg.batch_matmul`) are never generalized, so
     `qm-linalg-to-microkernels` still finds them after bufferization.
 
