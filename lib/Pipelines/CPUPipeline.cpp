@@ -19,7 +19,7 @@ void mlir::qm::buildCPUPipeline(OpPassManager &pm,
   // Upstream passes are added by their textual names, which keeps this
   // library free of a link dependency on every upstream pass library.
   std::string text =
-      "convert-qgraph-to-linalg,canonicalize,cse,"
+      "canonicalize,convert-qgraph-to-linalg,canonicalize,cse,"
       "qm-fuse-elementwise,canonicalize,cse,"
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"

@@ -22,6 +22,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -50,6 +51,9 @@ static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
 static cl::opt<std::string> tokensOpt("tokens", cl::desc("Comma-separated token ids to run"));
 static cl::opt<std::string> evalPpl("eval-ppl",
     cl::desc("Texts to evaluate (comma-separated; A+B joins files with id 0)"));
+static cl::opt<std::string> evalIds("eval-ids",
+    cl::desc("Like --eval-ppl on pre-tokenized texts: files of whitespace-"
+             "separated token ids (comma-separated list)"));
 static cl::opt<std::string> promptOpt("prompt", cl::desc("Prompt for greedy generation"));
 static cl::opt<int64_t> maxNewTokens("max-new-tokens", cl::init(32),
                                      cl::desc("Tokens to generate for --prompt"));
@@ -278,6 +282,93 @@ int runTokens(MLIRContext &ctx) {
   return 0;
 }
 
+/// Perplexity protocol of ../shared/models/README.md on token streams:
+/// non-overlapping windows of `window` tokens from the start (at most
+/// --max-windows, tail dropped), each a separate sequence, every position but
+/// the first predicted; ppl = exp(mean NLL).
+int evaluateStreams(MLIRContext &ctx,
+                    std::vector<std::pair<std::string, std::vector<int64_t>>> &texts) {
+  int64_t window = windowOpt, batch = batchOpt;
+  if (window < 2)
+    fail("--window must be at least 2 (" + llvm::Twine(window) + ")");
+  if (batch < 1)
+    fail("--batch must be at least 1 (" + llvm::Twine(batch) + ")");
+  for (auto &[name, ids] : texts)
+    if (static_cast<int64_t>(ids.size()) < window)
+      fail("'" + name + "' has " + llvm::Twine(ids.size()) +
+           " tokens, fewer than one window of " + llvm::Twine(window));
+  auto r = loadModel(ctx, inputPath, batch, window);
+  for (auto &[name, ids] : texts)
+    checkIds(ids, r->vocab);
+  std::vector<int64_t> in(batch * window);
+  std::vector<float> logits(batch * window * r->vocab);
+  for (auto &[name, ids] : texts) {
+    int64_t count = std::min<int64_t>(ids.size() / window, maxWindows);
+    double nll = 0;
+    int64_t predicted = 0;
+    Progress progress(count, "windows");
+    auto t0 = std::chrono::steady_clock::now();
+    for (int64_t first = 0; first < count; first += batch) {
+      int64_t n = std::min(batch, count - first);
+      for (int64_t b = 0; b < batch; ++b) {
+        int64_t w = first + std::min(b, n - 1);
+        std::copy(ids.begin() + w * window, ids.begin() + (w + 1) * window,
+                  in.begin() + b * window);
+      }
+      r->run(in.data(), logits.data());
+      for (int64_t b = 0; b < n; ++b) {
+        for (int64_t p = 0; p + 1 < window; ++p) {
+          const float *row = logits.data() + (b * window + p) * r->vocab;
+          double mx = *std::max_element(row, row + r->vocab), sum = 0;
+          for (int64_t v = 0; v < r->vocab; ++v)
+            sum += std::exp(double(row[v]) - mx);
+          int64_t target = in[b * window + p + 1];
+          nll += std::log(sum) + mx - row[target];
+          ++predicted;
+        }
+      }
+      progress.update(first + n);
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    llvm::outs() << name << ": ppl " << llvm::format("%.3f", std::exp(nll / predicted))
+                 << " (" << count << " windows, " << predicted << " predictions, "
+                 << llvm::format("%.1f", secs) << " s)\n";
+    llvm::outs().flush();
+  }
+  return 0;
+}
+
+int runEvalIds(MLIRContext &ctx) {
+  SmallVector<StringRef> files;
+  StringRef(evalIds).split(files, ',', -1, false);
+  if (files.empty())
+    fail("--eval-ids: no files given");
+  std::vector<std::pair<std::string, std::vector<int64_t>>> texts;
+  for (StringRef f : files) {
+    auto buf = llvm::MemoryBuffer::getFile(f);
+    if (!buf)
+      fail("cannot read '" + f + "' (" + buf.getError().message() + ")");
+    std::vector<int64_t> ids;
+    SmallVector<StringRef> parts;
+    (*buf)->getBuffer().split(parts, ' ', -1, false);
+    for (StringRef part : parts) {
+      SmallVector<StringRef> sub;
+      part.split(sub, '\n', -1, false);
+      for (StringRef t : sub) {
+        t = t.trim();
+        if (t.empty())
+          continue;
+        int64_t v;
+        if (t.getAsInteger(10, v))
+          fail("'" + f + "': '" + t + "' is not a token id");
+        ids.push_back(v);
+      }
+    }
+    texts.push_back({f.str(), std::move(ids)});
+  }
+  return evaluateStreams(ctx, texts);
+}
+
 #if QM_HAVE_QMRT_TEXT
 std::unique_ptr<qmrt::Tokenizer> loadTokenizer() {
   std::string path = tokenizerPath;
@@ -419,11 +510,14 @@ int main(int argc, char **argv) {
 
   int modes = (tokensOpt.getNumOccurrences() > 0) +
               (evalPpl.getNumOccurrences() > 0) +
+              (evalIds.getNumOccurrences() > 0) +
               (promptOpt.getNumOccurrences() > 0);
   if (modes != 1)
-    fail("pass exactly one of --tokens, --eval-ppl, --prompt");
+    fail("pass exactly one of --tokens, --eval-ppl, --eval-ids, --prompt");
   if (tokensOpt.getNumOccurrences())
     return runTokens(ctx);
+  if (evalIds.getNumOccurrences())
+    return runEvalIds(ctx);
 #if QM_HAVE_QMRT_TEXT
   if (evalPpl.getNumOccurrences())
     return runEvalPpl(ctx);
