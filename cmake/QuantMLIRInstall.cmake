@@ -6,7 +6,7 @@ include(CMakePackageConfigHelpers)
 install(DIRECTORY ${QM_SOURCE_DIR}/include/qm DESTINATION include
         FILES_MATCHING PATTERN "*.h" PATTERN "*.td")
 install(DIRECTORY ${QM_BINARY_DIR}/include/qm DESTINATION include
-        FILES_MATCHING PATTERN "*.inc")
+        FILES_MATCHING PATTERN "*.inc" PATTERN "CMakeFiles" EXCLUDE)
 
 install(EXPORT QuantMLIRTargets NAMESPACE QuantMLIR::
         DESTINATION lib/cmake/QuantMLIR)

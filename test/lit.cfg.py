@@ -21,6 +21,9 @@ config.substitutions.append(("%shared", config.qm_shared_dir))
 config.substitutions.append(("%qm_src", config.qm_src_root))
 config.substitutions.append(("%qm_obj", config.qm_obj_root))
 config.substitutions.append(("%mlir_dir", config.mlir_dir))
+# MLIR's .td files, for tests that run mlir-tblgen on ours.
+config.substitutions.append(
+    ("%mlir_include", os.path.join(os.path.dirname(config.llvm_tools_dir), "include")))
 config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%cc", config.c_compiler))
@@ -29,10 +32,13 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qm_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-translate", "quant-compile", "quant-run"]
-llvm_config.add_tool_substitutions(
-    [t for t in tools if os.path.exists(os.path.join(config.qm_tools_dir, t))],
-    tool_dirs)
+tools = ["quant-opt", "quant-translate", "quant-compile", "quant-run",
+         "qmrt-tokenize"]
+built_tools = [t for t in tools if os.path.exists(os.path.join(config.qm_tools_dir, t))]
+llvm_config.add_tool_substitutions(built_tools, tool_dirs)
+# Each built tool is a feature (REQUIRES: quant-translate).
+for t in built_tools:
+    config.available_features.add(t)
 
 # Features tests can REQUIRES: on.
 if os.path.isdir(config.qm_shared_dir):
@@ -53,5 +59,8 @@ try:
     if subprocess.run([config.qm_python, "-c", "import onnxruntime"],
                       capture_output=True, timeout=60).returncode == 0:
         config.available_features.add("onnxruntime")
+    if subprocess.run([config.qm_python, "-c", "import tokenizers"],
+                      capture_output=True, timeout=60).returncode == 0:
+        config.available_features.add("tokenizers")
 except Exception:
     pass

@@ -105,6 +105,31 @@ static int64_t numElementsOrDynamic(RankedTensorType t) {
   return t.hasStaticShape() ? t.getNumElements() : ShapedType::kDynamic;
 }
 
+/// Prints a shape as `[2, ?, 4]`.
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string str = "[";
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (i)
+      str += ", ";
+    str += ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d);
+  }
+  return str + "]";
+}
+
+/// Checks the result dimensions of `op` against sizes computed from
+/// constant operands (dynamic on either side is compatible).
+static LogicalResult verifyResultDims(Operation *op, RankedTensorType result,
+                                      ArrayRef<int64_t> expected) {
+  if (result.getRank() != (int64_t)expected.size())
+    return op->emitOpError() << "expected result rank " << expected.size()
+                             << ", got " << result.getRank();
+  for (auto [i, d] : llvm::enumerate(expected))
+    if (!shapesCompatible({d}, {result.getDimSize(i)}))
+      return op->emitOpError() << "expected result dimension " << i << " to be "
+                               << d << ", got " << result.getDimSize(i);
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise binary ops and where
 //===----------------------------------------------------------------------===//
@@ -248,7 +273,7 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
     auto ct = cast<RankedTensorType>(c.getType());
     SmallVector<int64_t> out;
     if (ct.getRank() > 2 ||
-        failed(broadcastShapes({ArrayRef<int64_t>{m, n}, ct.getShape()}, out, loc)) ||
+        failed(broadcastShapes({ArrayRef<int64_t>{m, n}, ct.getShape()}, out)) ||
         !shapesCompatible(out, {m, n}))
       return emitOptionalError(loc, "expected 'c' to broadcast to [", m, ", ", n, "]");
   }
@@ -297,6 +322,8 @@ static LogicalResult verifyNorm(Operation *op, RankedTensorType input,
   }
   if (!shapesCompatible(cast<RankedTensorType>(resultType).getShape(), input.getShape()))
     return op->emitOpError("expected the result to have the input's shape");
+  if (cast<RankedTensorType>(resultType).getElementType() != input.getElementType())
+    return op->emitOpError("expected the result to have the input's element type");
   return success();
 }
 
@@ -351,6 +378,18 @@ static LogicalResult verifyReduce(OpTy op) {
   if (op.getType().getRank() != expected)
     return op.emitOpError() << "expected result rank " << expected << ", got "
                             << op.getType().getRank();
+  int64_t out = 0;
+  for (int64_t i = 0; i < rank; ++i) {
+    bool reduced = seen.contains(i);
+    if (reduced && !op.getKeepdims())
+      continue;
+    int64_t want = reduced ? 1 : input.getDimSize(i);
+    int64_t got = op.getType().getDimSize(out);
+    if (!shapesCompatible({want}, {got}))
+      return op.emitOpError() << "expected result dimension " << out << " to be "
+                              << want << ", got " << got;
+    ++out;
+  }
   return success();
 }
 
@@ -421,6 +460,27 @@ LogicalResult ReshapeOp::verify() {
         return emitOpError() << "expected result dimension " << i << " to be "
                              << d << ", got " << getType().getDimSize(i);
     }
+    // (C3) the -1 entry must be inferable from the element count.
+    int64_t in = numElementsOrDynamic(getInput().getType());
+    if (llvm::is_contained(dims, -1) && !ShapedType::isDynamic(in)) {
+      SmallVector<int64_t> known =
+          reshapeShape(getInput().getType().getShape(), dims, getAllowzero());
+      int64_t product = 1;
+      bool allKnown = true;
+      for (auto [d, k] : llvm::zip(dims, known))
+        if (d != -1) {
+          allKnown &= !ShapedType::isDynamic(k);
+          product *= ShapedType::isDynamic(k) ? 1 : k;
+        }
+      if (allKnown && (product == 0 ? in != 0 : in % product != 0))
+        return emitOpError() << "element counts differ: " << in
+                             << " elements cannot fill 'shape' "
+                             << formatShape(dims);
+    }
+    if (failed(verifyResultDims(
+            *this, getType(),
+            reshapeShape(getInput().getType().getShape(), dims, getAllowzero()))))
+      return failure();
   }
   // (C3)
   int64_t in = numElementsOrDynamic(getInput().getType());
@@ -479,6 +539,9 @@ LogicalResult SqueezeOp::verify() {
   if (getType().getRank() != input.getRank() - (int64_t)seen.size())
     return emitOpError() << "expected result rank "
                          << input.getRank() - (int64_t)seen.size();
+  auto expected = squeezeShape(input.getShape(), ArrayRef<int64_t>(axes));
+  if (succeeded(expected))
+    return verifyResultDims(*this, getType(), *expected);
   return success();
 }
 
@@ -510,6 +573,9 @@ LogicalResult UnsqueezeOp::verify() {
     if (!getType().isDynamicDim(*ax) && getType().getDimSize(*ax) != 1)
       return emitOpError() << "expected result dimension " << *ax << " to be 1";
   }
+  auto expected = unsqueezeShape(input.getShape(), axes);
+  if (succeeded(expected))
+    return verifyResultDims(*this, getType(), *expected);
   return success();
 }
 
@@ -583,6 +649,27 @@ LogicalResult SplitOp::verify() {
   if (allStatic && !input.isDynamicDim(*ax) && total != input.getDimSize(*ax))
     return emitOpError() << "result sizes along axis " << *ax << " sum to " << total
                          << ", expected " << input.getDimSize(*ax);
+  if (Value split = getSplit()) {
+    auto splitType = cast<RankedTensorType>(split.getType());
+    if (splitType.getRank() != 1)
+      return emitOpError("expected 'split' of rank 1");
+    if (!splitType.isDynamicDim(0) &&
+        splitType.getDimSize(0) != (int64_t)getNumResults())
+      return emitOpError() << "expected " << splitType.getDimSize(0)
+                           << " results (the size of 'split'), got "
+                           << getNumResults();
+    SmallVector<int64_t> sizes;
+    if (getConstantIntValues(split, sizes)) {
+      for (auto [i, size] : llvm::enumerate(sizes)) {
+        int64_t got = cast<RankedTensorType>(getResult(i).getType()).getDimSize(*ax);
+        if (size < 0)
+          return emitOpError() << "invalid size (" << size << ") in 'split'";
+        if (!shapesCompatible({size}, {got}))
+          return emitOpError() << "expected result " << i << " to have size "
+                               << size << " along axis " << *ax << ", got " << got;
+      }
+    }
+  }
   return success();
 }
 
@@ -598,6 +685,16 @@ LogicalResult ExpandOp::verify() {
     if (getType().getRank() != expected)
       return emitOpError() << "expected result rank " << expected << ", got "
                            << getType().getRank();
+  }
+  SmallVector<int64_t> dims;
+  if (getConstantIntValues(getShape(), dims)) {
+    auto expected = expandShape(getInput().getType().getShape(), dims);
+    if (failed(expected))
+      return emitOpError() << "input shape "
+                           << formatShape(getInput().getType().getShape())
+                           << " does not broadcast with 'shape' "
+                           << formatShape(dims);
+    return verifyResultDims(*this, getType(), *expected);
   }
   return success();
 }
@@ -626,8 +723,26 @@ LogicalResult SliceOp::verify() {
     return emitOpError("expected the result to have the input's rank and element type");
   // (C3)
   SmallVector<int64_t> steps;
-  if (getSteps() && getConstantIntValues(getSteps(), steps) && llvm::is_contained(steps, 0))
+  bool stepsKnown = getSteps() && getConstantIntValues(getSteps(), steps);
+  if (stepsKnown && llvm::is_contained(steps, 0))
     return emitOpError("expected nonzero 'steps'");
+  SmallVector<int64_t> axes;
+  bool axesKnown = getAxes() && getConstantIntValues(getAxes(), axes);
+  int64_t rank = getInput().getType().getRank();
+  for (int64_t a : axes)
+    if (failed(normalizeAxis(a, rank)))
+      return emitOpError() << "axis (" << a << ") out of range for rank " << rank;
+  SmallVector<int64_t> starts, ends;
+  if (getConstantIntValues(getStarts(), starts) &&
+      getConstantIntValues(getEnds(), ends) && (!getAxes() || axesKnown) &&
+      (!getSteps() || stepsKnown)) {
+    auto expected = sliceShape(
+        getInput().getType().getShape(), starts, ends,
+        getAxes() ? std::optional<ArrayRef<int64_t>>(axes) : std::nullopt,
+        getSteps() ? std::optional<ArrayRef<int64_t>>(steps) : std::nullopt);
+    if (succeeded(expected))
+      return verifyResultDims(*this, getType(), *expected);
+  }
   return success();
 }
 
@@ -687,6 +802,21 @@ LogicalResult RangeOp::verify() {
   }
   if (getType().getRank() != 1)
     return emitOpError("expected a result of rank 1");
+  Attribute start, limit, delta;
+  if (matchPattern(getDelta(), m_Constant(&delta))) {
+    auto d = dyn_cast<DenseElementsAttr>(delta);
+    if (d && d.isSplat() &&
+        ((isa<IntegerType>(d.getElementType()) && d.getSplatValue<APInt>().isZero()) ||
+         (isa<FloatType>(d.getElementType()) && d.getSplatValue<APFloat>().isZero())))
+      return emitOpError("expected a nonzero 'delta'");
+  }
+  if (matchPattern(getStart(), m_Constant(&start)) &&
+      matchPattern(getLimit(), m_Constant(&limit)) && delta) {
+    auto n = rangeSize(start, limit, delta);
+    if (succeeded(n) && !getType().isDynamicDim(0) && getType().getDimSize(0) != *n)
+      return emitOpError() << "expected " << *n << " elements, got "
+                           << getType().getDimSize(0);
+  }
   return success();
 }
 
@@ -704,6 +834,13 @@ LogicalResult ConstantOfShapeOp::verify() {
     return emitOpError("expected 'shape' of rank 1");
   if (!shapeType.isDynamicDim(0) && shapeType.getDimSize(0) != getType().getRank())
     return emitOpError() << "expected result rank " << shapeType.getDimSize(0);
+  SmallVector<int64_t> dims;
+  if (getConstantIntValues(getShape(), dims)) {
+    for (int64_t d : dims)
+      if (d < 0)
+        return emitOpError() << "invalid size (" << d << ") in 'shape'";
+    return verifyResultDims(*this, getType(), dims);
+  }
   return success();
 }
 

@@ -9,6 +9,7 @@
 
 #include "qm/Dialect/QGraph/IR/QGraph.h"
 #include "qm/Dialect/QWeight/IR/QWeight.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
@@ -27,6 +28,10 @@ std::string getMatmulName(Operation *op);
 /// Returns the constant weight feeding `op` (a 2-D dense constant on the
 /// right operand of a qgraph.matmul), or null.
 Operation *getConstantWeight(qgraph::MatMulOp op);
+
+/// Parses a weight-quantization `layout` option (unpacked or k_packed),
+/// emitting an error on `module` otherwise.
+FailureOr<qweight::Layout> parseLayoutOption(ModuleOp module, StringRef layout);
 
 } // namespace mlir::qm
 

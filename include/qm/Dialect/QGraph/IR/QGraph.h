@@ -39,6 +39,48 @@ bool shapesCompatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b);
 /// Reads a constant integer tensor (splat or dense) into `values`.
 bool getConstantIntValues(Value v, SmallVectorImpl<int64_t> &values);
 
+//===----------------------------------------------------------------------===//
+// Shape functions of ops whose result shape depends on operand values
+// (QGraphShapes.cpp). Unknown sizes are ShapedType::kDynamic; failure means
+// the operand values are invalid for the op.
+//===----------------------------------------------------------------------===//
+
+/// ONNX Reshape: 0 copies the input size (unless `allowZero`), -1 is inferred
+/// when every other size is known.
+SmallVector<int64_t> reshapeShape(ArrayRef<int64_t> input,
+                                  ArrayRef<int64_t> shape, bool allowZero);
+/// ONNX Expand: bidirectional broadcast of `input` with `shape`.
+FailureOr<SmallVector<int64_t>> expandShape(ArrayRef<int64_t> input,
+                                            ArrayRef<int64_t> shape);
+/// ONNX Slice with ONNX clamping; `axes` defaults to [0, n), `steps` to 1.
+FailureOr<SmallVector<int64_t>>
+sliceShape(ArrayRef<int64_t> input, ArrayRef<int64_t> starts,
+           ArrayRef<int64_t> ends, std::optional<ArrayRef<int64_t>> axes,
+           std::optional<ArrayRef<int64_t>> steps);
+/// ONNX Range element count `max(ceil((limit - start) / delta), 0)` from
+/// one-element constant attributes (integer or float).
+FailureOr<int64_t> rangeSize(Attribute start, Attribute limit, Attribute delta);
+/// ONNX Squeeze; without `axes` every size-1 dimension (fails if a
+/// dimension is dynamic then).
+FailureOr<SmallVector<int64_t>>
+squeezeShape(ArrayRef<int64_t> input, std::optional<ArrayRef<int64_t>> axes);
+/// ONNX Unsqueeze (axes counted in the result).
+FailureOr<SmallVector<int64_t>> unsqueezeShape(ArrayRef<int64_t> input,
+                                               ArrayRef<int64_t> axes);
+/// ONNX Reduce* (opset 18).
+FailureOr<SmallVector<int64_t>>
+reduceShape(ArrayRef<int64_t> input, std::optional<ArrayRef<int64_t>> axes,
+            bool keepDims, bool noopWithEmptyAxes);
+
+/// Result types of `op` (a qgraph op) made as static as its operand types
+/// and constant operand values allow: InferTypeOpInterface ops get their
+/// inferred types, value-dependent ops (reshape, expand, slice, range,
+/// constant_of_shape, squeeze, unsqueeze, reduce_*, split, ...) the shapes
+/// of the functions above, ops whose result type equals an operand type
+/// that type. Each returned type is the meet of the computed type and the
+/// current one. Returns failure when nothing can be said.
+LogicalResult refineResultTypes(Operation *op, SmallVectorImpl<Type> &types);
+
 } // namespace mlir::qm::qgraph
 
 #endif // QM_DIALECT_QGRAPH_IR_QGRAPH_H

@@ -51,6 +51,8 @@ class QGraph_BinaryOp<string mnemonic, Type operandType, string onnxName,
   }];
   let arguments = (ins operandType:$lhs, operandType:$rhs);
   let results = (outs !if(resultIsBool, QGraph_BoolTensor, operandType):$result);
+  // Integer and i1 constants of at most 4096 elements fold (shape arithmetic).
+  let hasFolder = 1;
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
@@ -64,7 +66,9 @@ class QGraph_BinaryOp<string mnemonic, Type operandType, string onnxName,
 // Elementwise unary
 //===----------------------------------------------------------------------===//
 
-def QGraph_NegOp : QGraph_UnaryOp<"neg", QGraph_NumericTensor, "Neg", "-input[i]">;
+def QGraph_NegOp : QGraph_UnaryOp<"neg", QGraph_NumericTensor, "Neg", "-input[i]"> {
+  let hasFolder = 1;
+}
 def QGraph_SqrtOp : QGraph_UnaryOp<"sqrt", QGraph_FloatTensor, "Sqrt", "sqrt(input[i])">;
 def QGraph_ReciprocalOp : QGraph_UnaryOp<"reciprocal", QGraph_FloatTensor, "Reciprocal", "1 / input[i]">;
 def QGraph_CosOp : QGraph_UnaryOp<"cos", QGraph_FloatTensor, "Cos", "cos(input[i])">;
@@ -74,7 +78,9 @@ def QGraph_TanhOp : QGraph_UnaryOp<"tanh", QGraph_FloatTensor, "Tanh", "tanh(inp
 def QGraph_ErfOp : QGraph_UnaryOp<"erf", QGraph_FloatTensor, "Erf", "erf(input[i])">;
 def QGraph_ExpOp : QGraph_UnaryOp<"exp", QGraph_FloatTensor, "Exp", "exp(input[i])">;
 def QGraph_LogOp : QGraph_UnaryOp<"log", QGraph_FloatTensor, "Log", "log(input[i])">;
-def QGraph_NotOp : QGraph_UnaryOp<"not", QGraph_BoolTensor, "Not", "!input[i]">;
+def QGraph_NotOp : QGraph_UnaryOp<"not", QGraph_BoolTensor, "Not", "!input[i]"> {
+  let hasFolder = 1;
+}
 def QGraph_IdentityOp : QGraph_UnaryOp<"identity", QGraph_AnyTensor, "Identity",
     "input[i]; also the inference form of ONNX `Dropout`"> {
   let hasFolder = 1;
@@ -119,6 +125,7 @@ def QGraph_WhereOp : QGraph_Op<"where", [Pure, InferTypeOpAdaptorWithIsCompatibl
   let assemblyFormat = [{
     $condition `,` $on_true `,` $on_false attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 def QGraph_CastOp : QGraph_Op<"cast", [Pure]> {
@@ -282,6 +289,7 @@ class QGraph_ReduceOp<string mnemonic, string onnxName, string what>
     $input (`,` $axes^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QGraph_ReduceMeanOp : QGraph_ReduceOp<"reduce_mean", "ReduceMean", "the mean">;
@@ -352,6 +360,8 @@ def QGraph_ReshapeOp : QGraph_Op<"reshape", [Pure]> {
     $input `,` $shape attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def QGraph_TransposeOp : QGraph_Op<"transpose", [Pure, InferTypeOpAdaptorWithIsCompatible]> {
@@ -365,6 +375,7 @@ def QGraph_TransposeOp : QGraph_Op<"transpose", [Pure, InferTypeOpAdaptorWithIsC
   let arguments = (ins QGraph_AnyTensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs QGraph_AnyTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def QGraph_SqueezeOp : QGraph_Op<"squeeze", [Pure]> {
@@ -384,6 +395,7 @@ def QGraph_SqueezeOp : QGraph_Op<"squeeze", [Pure]> {
     $input (`,` $axes^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QGraph_UnsqueezeOp : QGraph_Op<"unsqueeze", [Pure]> {
@@ -403,6 +415,7 @@ def QGraph_UnsqueezeOp : QGraph_Op<"unsqueeze", [Pure]> {
     $input `,` $axes attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QGraph_ConcatOp : QGraph_Op<"concat", [Pure, InferTypeOpAdaptorWithIsCompatible]> {
@@ -419,6 +432,7 @@ def QGraph_ConcatOp : QGraph_Op<"concat", [Pure, InferTypeOpAdaptorWithIsCompati
   let arguments = (ins Variadic<QGraph_AnyTensor>:$inputs, SI64Attr:$axis);
   let results = (outs QGraph_AnyTensor:$result);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def QGraph_SplitOp : QGraph_Op<"split", [Pure]> {
@@ -457,6 +471,7 @@ def QGraph_ExpandOp : QGraph_Op<"expand", [Pure]> {
     $input `,` $shape attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QGraph_SliceOp : QGraph_Op<"slice", [Pure, AttrSizedOperandSegments]> {
@@ -482,6 +497,7 @@ def QGraph_SliceOp : QGraph_Op<"slice", [Pure, AttrSizedOperandSegments]> {
     `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QGraph_GatherOp : QGraph_Op<"gather", [Pure, InferTypeOpAdaptorWithIsCompatible]> {
@@ -501,6 +517,7 @@ def QGraph_GatherOp : QGraph_Op<"gather", [Pure, InferTypeOpAdaptorWithIsCompati
   let assemblyFormat = [{
     $input `,` $indices attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 def QGraph_GatherNDOp : QGraph_Op<"gather_nd", [Pure, InferTypeOpAdaptorWithIsCompatible]> {
@@ -540,6 +557,7 @@ def QGraph_RangeOp : QGraph_Op<"range", [Pure]> {
     $start `,` $limit `,` $delta attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QGraph_ConstantOfShapeOp : QGraph_Op<"constant_of_shape", [Pure]> {
@@ -558,6 +576,7 @@ def QGraph_ConstantOfShapeOp : QGraph_Op<"constant_of_shape", [Pure]> {
     $shape `,` $value attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QGraph_TriluOp : QGraph_Op<"trilu", [Pure, AllTypesMatch<["input", "result"]>]> {

@@ -1,0 +1,451 @@
+//===- QuantAWQ.cpp - activation-aware weight quantization -------------------===//
+//
+// Part of quant-mlir. Implements qm-quant-awq: groups the quantizable
+// matmuls by their shared input, searches per-channel scales with the AWQ
+// solver, folds 1/s into the op that produces the input (a norm's weight or
+// a preceding linear's output channels) and s into the matmuls' weights,
+// then clips and quantizes the scaled weights with RTN or GPTQ.
+//
+// Phase 1 searches and folds the scales of every group on the float
+// weights (in program order, as public AWQ implementations search all
+// scales of a layer before applying any); phase 2 clips, writes the new
+// float weights back and hands them to quantizeWeights().
+//
+//===----------------------------------------------------------------------===//
+
+#include "qm/Passes/Quantization/CalibrationStats.h"
+#include "qm/Passes/Quantization/Passes.h"
+#include "qm/Passes/Quantization/QuantTargets.h"
+#include "qm/Passes/Quantization/Solvers/AWQ.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/Support/GlobPattern.h"
+
+#include <map>
+
+#define DEBUG_TYPE "qm-quant-awq"
+
+namespace mlir::qm {
+#define GEN_PASS_DEF_QUANTAWQPASS
+#include "qm/Passes/Quantization/Passes.h.inc"
+} // namespace mlir::qm
+
+using namespace mlir;
+using namespace mlir::qm;
+
+namespace {
+
+Value stripObservers(Value v) {
+  while (auto obs = v.getDefiningOp<qweight::ObserveOp>())
+    v = obs.getInput();
+  return v;
+}
+
+/// Users of `v`, looking through calibration observers.
+void collectUsers(Value v, SmallVectorImpl<OpOperand *> &uses) {
+  for (OpOperand &use : v.getUses()) {
+    if (auto obs = dyn_cast<qweight::ObserveOp>(use.getOwner()))
+      collectUsers(obs.getResult(), uses);
+    else
+      uses.push_back(&use);
+  }
+}
+
+/// Reads a float constant (dense or dense_resource, f32/f16/bf16) as f32.
+FailureOr<std::vector<float>> readFloatConstant(arith::ConstantOp cst) {
+  auto type = cast<RankedTensorType>(cst.getType());
+  auto elt = dyn_cast<FloatType>(type.getElementType());
+  if (!elt)
+    return failure();
+  int64_t count = type.getNumElements();
+  std::vector<float> out(count);
+  if (auto dense = dyn_cast<DenseElementsAttr>(cst.getValue())) {
+    int64_t i = 0;
+    if (dense.isSplat()) {
+      std::fill(out.begin(), out.end(),
+                dense.getSplatValue<APFloat>().convertToFloat());
+      return out;
+    }
+    for (APFloat v : dense.getValues<APFloat>())
+      out[i++] = v.convertToFloat();
+    return out;
+  }
+  auto res = dyn_cast<DenseResourceElementsAttr>(cst.getValue());
+  AsmResourceBlob *blob = res ? res.getRawHandle().getBlob() : nullptr;
+  if (!blob || !elt.isF32() ||
+      (int64_t)blob->getData().size() != count * (int64_t)sizeof(float))
+    return failure();
+  std::memcpy(out.data(), blob->getData().data(), count * sizeof(float));
+  return out;
+}
+
+/// A new f32 dense_resource constant of `type`'s shape holding `data`.
+arith::ConstantOp makeFloatConstant(OpBuilder &b, Location loc,
+                                    ArrayRef<int64_t> shape,
+                                    ArrayRef<float> data, StringRef name) {
+  auto type = RankedTensorType::get(shape, b.getF32Type());
+  auto attr = DenseResourceElementsAttr::get(
+      type, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(data));
+  return arith::ConstantOp::create(b, loc, type, attr);
+}
+
+/// Erases `v`'s defining chain of single-operand ops once nothing uses it.
+void eraseIfDead(Value v) {
+  while (Operation *def = v ? v.getDefiningOp() : nullptr) {
+    if (!def->use_empty() || def->getNumOperands() > 1 ||
+        def->getNumRegions() != 0)
+      return;
+    Value next = def->getNumOperands() ? def->getOperand(0) : Value();
+    def->erase();
+    v = next;
+  }
+}
+
+/// Where 1/s of a group's input can be folded.
+struct Sink {
+  enum Kind { None, NormMul, Norm, Linear } kind = None;
+  /// NormMul: the qgraph.mul and the operand holding the constant vector.
+  /// Norm: the rms_norm/layer_norm and the operands of scale (and bias).
+  Operation *op = nullptr;
+  SmallVector<unsigned> operands;
+  /// Linear: the preceding target whose output channels get 1/s.
+  QuantTarget *linear = nullptr;
+};
+
+/// Whether `cst` holds a vector of `k` floats shaped [1, ..., 1, k].
+bool isChannelVector(Value v, int64_t k) {
+  auto cst = v.getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return false;
+  auto type = dyn_cast<RankedTensorType>(cst.getType());
+  if (!type || !isa<FloatType>(type.getElementType()) || type.getRank() < 1 ||
+      type.getShape().back() != k || type.getNumElements() != k)
+    return false;
+  return true;
+}
+
+struct Group {
+  Value input;
+  SmallVector<QuantTarget *> members;
+  Sink sink;
+};
+
+struct QuantAWQPass final : qm::impl::QuantAWQPassBase<QuantAWQPass> {
+  using Base::Base;
+
+  void runOnOperation() override;
+
+  Sink findSink(Value input, int64_t k,
+                DenseMap<Value, QuantTarget *> &byResult) const;
+};
+
+Sink QuantAWQPass::findSink(Value input, int64_t k,
+                            DenseMap<Value, QuantTarget *> &byResult) const {
+  Sink sink;
+  Operation *def = input.getDefiningOp();
+  if (!def)
+    return sink;
+  if (auto mul = dyn_cast<qgraph::MulOp>(def)) {
+    for (unsigned i = 0; i < 2; ++i) {
+      if (isChannelVector(mul->getOperand(i), k)) {
+        sink.kind = Sink::NormMul;
+        sink.op = mul;
+        sink.operands = {i};
+        return sink;
+      }
+    }
+    for (unsigned i = 0; i < 2; ++i) {
+      auto it = byResult.find(mul->getOperand(i));
+      if (it == byResult.end() || it->second->n != k)
+        continue;
+      // Scaling the linear's output must change nothing but this product.
+      if (!mul->getOperand(i).hasOneUse())
+        continue;
+      sink.kind = Sink::Linear;
+      sink.linear = it->second;
+      return sink;
+    }
+    return sink;
+  }
+  if (auto norm = dyn_cast<qgraph::RMSNormOp>(def)) {
+    if (isChannelVector(norm.getScale(), k)) {
+      sink.kind = Sink::Norm;
+      sink.op = norm;
+      sink.operands = {1};
+    }
+    return sink;
+  }
+  if (auto norm = dyn_cast<qgraph::LayerNormOp>(def)) {
+    if (isChannelVector(norm.getScale(), k) &&
+        (!norm.getBias() || isChannelVector(norm.getBias(), k))) {
+      sink.kind = Sink::Norm;
+      sink.op = norm;
+      sink.operands = {1};
+      if (norm.getBias())
+        sink.operands.push_back(2);
+    }
+  }
+  return sink;
+}
+
+void QuantAWQPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  solvers::QuantizerConfig base;
+  base.bits = bits;
+  base.groupSize = groupSize;
+  base.symmetric = symmetric;
+  base.dampPercent = dampPercent;
+  base.blockSize = blockSize;
+  base.actOrder = actOrder;
+  std::string problem = base.validate();
+  if (problem.empty() && (grid < 1 || clipSteps < 1))
+    problem = "grid (" + std::to_string(grid) + ") and clip-steps (" +
+              std::to_string(clipSteps) + ") must be positive";
+  if (!problem.empty()) {
+    mlir::emitError(module.getLoc(), "invalid quantization option: ") << problem;
+    return signalPassFailure();
+  }
+  FailureOr<qweight::Layout> layoutKind = parseLayoutOption(module, layout);
+  if (failed(layoutKind))
+    return signalPassFailure();
+  if (statsFile.empty()) {
+    mlir::emitError(module.getLoc(),
+                    "qm-quant-awq needs calibration statistics (option stats-file)");
+    return signalPassFailure();
+  }
+  CalibrationStats stats;
+  std::string err;
+  if (!stats.load(statsFile, err)) {
+    mlir::emitError(module.getLoc(), err);
+    return signalPassFailure();
+  }
+
+  std::vector<QuantTarget> targets = findQuantTargets(module);
+  for (QuantTarget &t : targets)
+    t.config = base;
+  if (!configFile.empty() && failed(applyConfigFile(module, configFile, targets)))
+    return signalPassFailure();
+  std::vector<llvm::GlobPattern> onlyGlobs;
+  for (const std::string &pattern : only) {
+    auto glob = llvm::GlobPattern::create(pattern);
+    if (!glob) {
+      llvm::consumeError(glob.takeError());
+      mlir::emitError(module.getLoc(), "invalid quantization option: bad pattern '")
+          << pattern << "'";
+      return signalPassFailure();
+    }
+    onlyGlobs.push_back(std::move(*glob));
+  }
+  auto active = [&](const QuantTarget &t) {
+    if (t.skip || (t.isHead && !includeHead))
+      return false;
+    return onlyGlobs.empty() ||
+           llvm::any_of(onlyGlobs, [&](const llvm::GlobPattern &g) {
+             return g.match(t.tag) || (!t.name.empty() && g.match(t.name));
+           });
+  };
+
+  // Group every target (active or not) by its input.
+  DenseMap<Value, QuantTarget *> byResult;
+  llvm::MapVector<Value, Group> groups;
+  for (QuantTarget &t : targets) {
+    byResult[t.matmul.getResult()] = &t;
+    Value in = stripObservers(t.matmul.getLhs());
+    Group &g = groups[in];
+    g.input = in;
+    g.members.push_back(&t);
+  }
+
+  solvers::AWQConfig awqCfg;
+  awqCfg.gridSize = grid;
+  awqCfg.duoScaling = duoScaling;
+  awqCfg.clipSteps = clipSteps;
+
+  // Float weights (N x K) of the targets touched so far, and the scaled
+  // statistics of the inputs that got scales.
+  std::map<QuantTarget *, std::vector<float>> weights;
+  std::map<std::string, solvers::HessianAccumulator> scaledStats;
+  auto weightOf = [&](QuantTarget *t) -> std::vector<float> * {
+    auto it = weights.find(t);
+    if (it != weights.end())
+      return &it->second;
+    FailureOr<std::vector<float>> w = readTargetWeight(*t);
+    if (failed(w))
+      return nullptr;
+    return &(weights[t] = std::move(*w));
+  };
+  auto statsOf = [&](QuantTarget *t) -> const solvers::HessianAccumulator * {
+    const solvers::HessianAccumulator *acc = stats.lookup(t->tag);
+    if (!acc) {
+      t->matmul.emitError("missing calibration statistics for '")
+          << t->tag << "'" << (t->name.empty() ? "" : " (" + t->name + ")");
+      return nullptr;
+    }
+    if (acc->getK() != t->k || acc->getNumSamples() == 0) {
+      t->matmul.emitError("calibration statistics for '")
+          << t->tag << "' do not fit the weight (K = " << acc->getK()
+          << ", samples = " << acc->getNumSamples() << ", weight K = " << t->k
+          << ")";
+      return nullptr;
+    }
+    return acc;
+  };
+
+  // Phase 1: scale search and folding.
+  OpBuilder b(module.getContext());
+  for (auto &entry : groups) {
+    Group &g = entry.second;
+    if (llvm::none_of(g.members, [&](QuantTarget *t) { return active(*t); }))
+      continue;
+    int64_t k = g.members.front()->k;
+    // Folding is exact only if every user of the input is one of these
+    // matmuls.
+    SmallVector<OpOperand *> uses;
+    collectUsers(g.input, uses);
+    bool onlyMembers = llvm::all_of(uses, [&](OpOperand *use) {
+      auto mm = dyn_cast<qgraph::MatMulOp>(use->getOwner());
+      return mm && use->getOperandNumber() == 0 &&
+             llvm::any_of(g.members, [&](QuantTarget *t) { return t->matmul == mm; });
+    });
+    if (!onlyMembers)
+      continue;
+    g.sink = findSink(g.input, k, byResult);
+    if (g.sink.kind == Sink::None)
+      continue;
+    QuantTarget *lead = g.members.front();
+    const solvers::HessianAccumulator *acc = statsOf(lead);
+    if (!acc)
+      return signalPassFailure();
+
+    std::vector<solvers::AWQLinear> lins;
+    for (QuantTarget *t : g.members) {
+      std::vector<float> *w = weightOf(t);
+      if (!w)
+        return signalPassFailure();
+      lins.push_back({w->data(), t->n});
+    }
+    solvers::AWQScaleResult res = solvers::searchAWQScales(
+        lins, k, acc->getHessian().data(), acc->getMeanAbs().data(),
+        lead->config, awqCfg);
+    if (report)
+      lead->matmul.emitRemark("awq: ")
+          << lead->displayName() << " (+" << g.members.size() - 1
+          << "): alpha " << res.bestAlpha << ", output error "
+          << res.baseError << " -> " << res.bestError << " (folded into "
+          << (g.sink.kind == Sink::Linear ? g.sink.linear->displayName()
+                                          : g.sink.op->getName().getStringRef())
+          << ")";
+    if (res.bestAlpha == 0)
+      continue; // s = 1: nothing to fold
+    const std::vector<float> &s = res.scales;
+
+    // s into the weights of every consumer (input channel k of row n).
+    for (QuantTarget *t : g.members) {
+      std::vector<float> &w = weights[t];
+      for (int64_t n = 0; n < t->n; ++n)
+        for (int64_t j = 0; j < k; ++j)
+          w[n * k + j] *= s[j];
+    }
+    // 1/s into the producer.
+    if (g.sink.kind == Sink::Linear) {
+      QuantTarget *prev = g.sink.linear;
+      std::vector<float> *w = weightOf(prev);
+      if (!w)
+        return signalPassFailure();
+      for (int64_t n = 0; n < prev->n; ++n)
+        for (int64_t j = 0; j < prev->k; ++j)
+          (*w)[n * prev->k + j] /= s[n];
+      // The preceding linear's own statistics are unchanged: its input is.
+    } else {
+      for (unsigned idx : g.sink.operands) {
+        Value old = g.sink.op->getOperand(idx);
+        auto cst = old.getDefiningOp<arith::ConstantOp>();
+        FailureOr<std::vector<float>> vec = readFloatConstant(cst);
+        if (failed(vec)) {
+          cst.emitError("cannot read the norm parameter that AWQ folds into");
+          return signalPassFailure();
+        }
+        for (int64_t j = 0; j < k; ++j)
+          (*vec)[j] /= s[j];
+        b.setInsertionPoint(g.sink.op);
+        auto shape = cast<RankedTensorType>(cst.getType()).getShape();
+        arith::ConstantOp fresh = makeFloatConstant(
+            b, cst.getLoc(), shape, *vec, lead->tag + "_awq_norm");
+        g.sink.op->setOperand(idx, fresh.getResult());
+        eraseIfDead(old);
+      }
+    }
+    // Statistics of the scaled input x / s for clipping and GPTQ.
+    std::vector<double> meanAbs = acc->getMeanAbs();
+    for (int64_t j = 0; j < k; ++j)
+      meanAbs[j] /= s[j];
+    solvers::HessianAccumulator scaled;
+    scaled.assign(k, acc->getNumSamples(),
+                  solvers::scaleHessian(acc->getHessian().data(), k, s),
+                  std::move(meanAbs));
+    for (QuantTarget *t : g.members)
+      scaledStats[t->tag] = scaled;
+  }
+
+  // Phase 2: clipping, then write the float weights back.
+  for (QuantTarget &t : targets) {
+    bool clipThis = !foldOnly && clip && active(t) &&
+                    t.role != LinearRole::Q && t.role != LinearRole::K;
+    if (clipThis) {
+      std::vector<float> *w = weightOf(&t);
+      if (!w)
+        return signalPassFailure();
+      const solvers::HessianAccumulator *acc = nullptr;
+      auto it = scaledStats.find(t.tag);
+      if (it != scaledStats.end())
+        acc = &it->second;
+      else if (!(acc = statsOf(&t)))
+        return signalPassFailure();
+      *w = solvers::clipAWQ(w->data(), t.n, t.k, acc->getHessian().data(),
+                            t.config, awqCfg);
+    }
+    auto it = weights.find(&t);
+    if (it == weights.end())
+      continue;
+    // K x N constant for the matmul (a copy even for a tied weight).
+    std::vector<float> kn(t.k * t.n);
+    for (int64_t n = 0; n < t.n; ++n)
+      for (int64_t j = 0; j < t.k; ++j)
+        kn[j * t.n + n] = it->second[n * t.k + j];
+    b.setInsertionPoint(t.matmul);
+    arith::ConstantOp fresh =
+        makeFloatConstant(b, t.weight.getLoc(), {t.k, t.n}, kn, t.tag + "_awq");
+    Value old = t.matmul.getRhs();
+    t.matmul.getRhsMutable().assign(fresh.getResult());
+    eraseIfDead(old);
+  }
+  if (foldOnly)
+    return;
+
+  // Quantize the (scaled, clipped) weights.
+  WeightQuantOptions options;
+  options.config = base;
+  options.gptq = gptq;
+  options.includeHead = includeHead;
+  options.configFile = configFile;
+  options.layout = *layoutKind;
+  options.useResources = useResources;
+  options.only.assign(only.begin(), only.end());
+  CalibrationStats gptqStats;
+  if (gptq) {
+    for (const std::string &tag : stats.getTags()) {
+      auto it = scaledStats.find(tag);
+      gptqStats.set(tag, it != scaledStats.end() ? it->second
+                                                 : *stats.lookup(tag));
+    }
+  }
+  if (failed(quantizeWeights(module, options, gptq ? &gptqStats : nullptr)))
+    return signalPassFailure();
+}
+
+} // namespace

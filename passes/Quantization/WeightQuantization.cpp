@@ -1,0 +1,230 @@
+//===- WeightQuantization.cpp - rewrite matmuls to quantized weights --------===//
+//
+// Part of quant-mlir. The part of qm-quant-rtn and qm-quant-gptq that
+// touches IR: reads each constant weight, runs the solver, and replaces
+//
+//   %y = qgraph.matmul %x, %W            (W: arith.constant tensor<KxN>)
+//
+// by
+//
+//   %w = qweight.assemble %codes, %scales [zeros %z] [g_idx %g]
+//   %y = qweight.matmul %x, %w
+//
+// with the new constants as dense_resource blobs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qm/Passes/Quantization/CalibrationStats.h"
+#include "qm/Passes/Quantization/QuantTargets.h"
+#include "qm/Passes/Quantization/Solvers/GPTQ.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/Support/GlobPattern.h"
+
+using namespace mlir;
+using namespace mlir::qm;
+
+/// Reads the weight of `t` as an N x K row-major f32 matrix.
+FailureOr<std::vector<float>> mlir::qm::readTargetWeight(const QuantTarget &target) {
+  const QuantTarget &t = target;
+  arith::ConstantOp weight = t.weight;
+  auto type = cast<RankedTensorType>(weight.getType());
+  Type elt = type.getElementType();
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  std::vector<float> flat(rows * cols);
+  Attribute value = weight.getValue();
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    if (elt.isF32()) {
+      auto values = dense.getValues<float>();
+      std::copy(values.begin(), values.end(), flat.begin());
+    } else {
+      auto values = dense.getValues<APFloat>();
+      int64_t i = 0;
+      for (APFloat v : values)
+        flat[i++] = v.convertToFloat();
+    }
+  } else if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return weight.emitError("weight data of '")
+             << t.displayName() << "' is not available (elided resource?)";
+    ArrayRef<char> data = blob->getData();
+    unsigned width = elt.getIntOrFloatBitWidth();
+    if ((int64_t)data.size() != rows * cols * (int64_t)width / 8)
+      return weight.emitError("weight blob of '")
+             << t.displayName() << "' has " << data.size()
+             << " bytes, expected " << rows * cols * width / 8;
+    if (elt.isF32()) {
+      std::memcpy(flat.data(), data.data(), data.size());
+    } else if (elt.isF16() || elt.isBF16()) {
+      const llvm::fltSemantics &sem = cast<FloatType>(elt).getFloatSemantics();
+      for (int64_t i = 0; i < rows * cols; ++i) {
+        uint16_t bits;
+        std::memcpy(&bits, data.data() + 2 * i, 2);
+        flat[i] = APFloat(sem, APInt(16, bits)).convertToFloat();
+      }
+    } else {
+      return weight.emitError("unsupported weight element type ") << elt;
+    }
+  } else {
+    return weight.emitError("unsupported weight attribute for '")
+           << t.displayName() << "'";
+  }
+  if (t.transposed)
+    return flat; // the constant is already N x K
+  std::vector<float> nk(rows * cols);
+  for (int64_t k = 0; k < rows; ++k)
+    for (int64_t n = 0; n < cols; ++n)
+      nk[n * rows + k] = flat[k * cols + n];
+  return nk;
+}
+
+template <typename T>
+static Value makeConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                          ArrayRef<T> data, StringRef blobName,
+                          bool useResources) {
+  ElementsAttr attr;
+  if (useResources) {
+    attr = DenseResourceElementsAttr::get(
+        type, blobName, HeapAsmResourceBlob::allocateAndCopyInferAlign(data));
+  } else {
+    // Inline dense<>: build from raw little-endian data of the element width.
+    attr = DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                             data.size() * sizeof(T)));
+  }
+  return arith::ConstantOp::create(b, loc, type, cast<TypedAttr>(attr));
+}
+
+/// Replaces `t.matmul` by qweight.assemble + qweight.matmul.
+static void rewrite(QuantTarget &t, const solvers::QuantizedWeight &q,
+                    const WeightQuantOptions &options) {
+  qgraph::MatMulOp matmul = t.matmul;
+  MLIRContext *ctx = matmul.getContext();
+  OpBuilder b(matmul);
+  Location loc = matmul.getLoc();
+  bool perChannel = q.groupSize == t.k;
+  int64_t groupSize = perChannel ? -1 : q.groupSize;
+  auto wType = qweight::WeightType::get(
+      ctx, t.k, t.n, q.bits, groupSize, q.symmetric, !q.gIdx.empty(),
+      options.layout, Float32Type::get(ctx));
+  std::string base = t.tag;
+  Value codes;
+  if (options.layout == qweight::Layout::k_packed) {
+    std::vector<int32_t> words =
+        solvers::packKMajor(q.codes.data(), q.n, q.k, q.bits);
+    codes = makeConstant<int32_t>(b, loc, wType.getCodesStorageType(), words,
+                                  base + "_codes", options.useResources);
+  } else {
+    codes = makeConstant<uint8_t>(b, loc, wType.getCodesStorageType(), q.codes,
+                                  base + "_codes", options.useResources);
+  }
+  Value scales = makeConstant<float>(b, loc, wType.getScalesType(), q.scales,
+                                     base + "_scales", options.useResources);
+  Value zeros, gIdx;
+  if (!q.symmetric)
+    zeros = makeConstant<uint8_t>(b, loc, wType.getZerosType(), q.zeros,
+                                  base + "_zeros", options.useResources);
+  if (!q.gIdx.empty())
+    gIdx = makeConstant<int32_t>(b, loc, wType.getGroupIndexType(), q.gIdx,
+                                 base + "_g_idx", options.useResources);
+  auto assemble =
+      qweight::AssembleOp::create(b, loc, wType, codes, scales, zeros, gIdx);
+  auto qmm = qweight::MatMulOp::create(b, loc, matmul.getType(),
+                                       matmul.getLhs(), assemble.getResult());
+  Value oldRhs = matmul.getRhs();
+  matmul.getResult().replaceAllUsesWith(qmm.getResult());
+  matmul.erase();
+  // Drop the float weight (and the identity/transpose chain) if now unused.
+  while (Operation *def = oldRhs.getDefiningOp()) {
+    if (!def->use_empty() || def->getNumOperands() > 1)
+      break;
+    Value next = def->getNumOperands() ? def->getOperand(0) : Value();
+    def->erase();
+    if (!next)
+      break;
+    oldRhs = next;
+  }
+}
+
+FailureOr<int64_t> mlir::qm::quantizeWeights(ModuleOp module,
+                                             const WeightQuantOptions &options,
+                                             const CalibrationStats *stats) {
+  std::string problem = options.config.validate();
+  if (!problem.empty())
+    return mlir::emitError(module.getLoc(), "invalid quantization option: ") << problem;
+  if (options.layout != qweight::Layout::unpacked &&
+      options.layout != qweight::Layout::k_packed)
+    return mlir::emitError(module.getLoc(), "invalid quantization option: layout must be "
+                            "unpacked or k_packed");
+  std::vector<QuantTarget> targets = findQuantTargets(module);
+  for (QuantTarget &t : targets)
+    t.config = options.config;
+  if (!options.configFile.empty() &&
+      failed(applyConfigFile(module, options.configFile, targets)))
+    return failure();
+
+  std::vector<llvm::GlobPattern> only;
+  for (const std::string &pattern : options.only) {
+    auto glob = llvm::GlobPattern::create(pattern);
+    if (!glob) {
+      llvm::consumeError(glob.takeError());
+      return mlir::emitError(module.getLoc(), "invalid quantization option: bad pattern '")
+                 << pattern << "'";
+    }
+    only.push_back(std::move(*glob));
+  }
+
+  // Check everything before rewriting anything.
+  std::vector<QuantTarget *> work;
+  for (QuantTarget &t : targets) {
+    if (t.skip || (t.isHead && !options.includeHead))
+      continue;
+    if (!only.empty() && llvm::none_of(only, [&](const llvm::GlobPattern &g) {
+          return g.match(t.tag) || (!t.name.empty() && g.match(t.name));
+        }))
+      continue;
+    if (options.gptq) {
+      const solvers::HessianAccumulator *acc =
+          stats ? stats->lookup(t.tag) : nullptr;
+      if (!acc)
+        return t.matmul.emitError("missing calibration statistics for '")
+                   << t.tag << "'"
+                   << (t.name.empty() ? "" : " (" + t.name + ")");
+      if (acc->getK() != t.k)
+        return t.matmul.emitError("calibration statistics for '")
+                   << t.tag << "' have K = " << acc->getK()
+                   << ", but the weight has K = " << t.k;
+      if (acc->getNumSamples() == 0)
+        return t.matmul.emitError("calibration statistics for '")
+                   << t.tag << "' hold no samples";
+    }
+    work.push_back(&t);
+  }
+
+  for (QuantTarget *t : work) {
+    FailureOr<std::vector<float>> w = readTargetWeight(*t);
+    if (failed(w))
+      return failure();
+    solvers::QuantizedWeight q;
+    if (options.gptq) {
+      solvers::GPTQReport report;
+      q = solvers::quantizeGPTQ(w->data(), t->n, t->k,
+                                stats->lookup(t->tag)->getHessian().data(),
+                                t->config, report);
+      if (!report.error.empty())
+        return t->matmul.emitError("gptq failed for '")
+                   << t->displayName() << "': " << report.error;
+      for (const std::string &warning : report.warnings)
+        t->matmul.emitWarning("gptq for '")
+            << t->displayName() << "': " << warning;
+    } else {
+      q = solvers::quantizeRTN(w->data(), t->n, t->k, t->config);
+    }
+    rewrite(*t, q, options);
+  }
+  return (int64_t)work.size();
+}
