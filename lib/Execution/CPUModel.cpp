@@ -80,26 +80,29 @@ mlir::qm::lowerModuleForCPU(ModuleOp module, const CPUCompileOptions &options) {
   return name;
 }
 
-// Fallbacks of the runtime (qmrt_cpu) symbols, defined in
-// RuntimeFallback.cpp.
+#if QM_HAVE_QMRT_CPU
+#include "qmrt/qmrt.h"
+#endif
+
+// Stand-ins defined in RuntimeFallback.cpp: OpenBLAS for qmrt_sgemm when the
+// runtime's kernels are not part of the build, and the strided memrefCopy.
 extern "C" {
 void qm_fallback_sgemm(int64_t, int64_t, int64_t, const float *, int64_t,
                        const float *, int64_t, float *, int64_t);
 void qm_fallback_observe(const char *, const float *, int64_t, int64_t);
 void qm_memref_copy(int64_t, void *, void *);
-void qmrt_sgemm(int64_t, int64_t, int64_t, const float *, int64_t,
-                const float *, int64_t, float *, int64_t) __attribute__((weak));
-void qmrt_observe(const char *, const float *, int64_t, int64_t)
-    __attribute__((weak));
 }
 
 void mlir::qm::getRuntimeSymbols(
     SmallVectorImpl<std::pair<std::string, void *>> &out) {
-  out.push_back({"qmrt_sgemm", qmrt_sgemm ? (void *)&qmrt_sgemm
-                                          : (void *)&qm_fallback_sgemm});
   out.push_back({"memrefCopy", (void *)&qm_memref_copy});
-  out.push_back({"qmrt_observe", qmrt_observe ? (void *)&qmrt_observe
-                                              : (void *)&qm_fallback_observe});
+#if QM_HAVE_QMRT_CPU
+  out.push_back({"qmrt_sgemm", (void *)&qmrt_sgemm});
+  out.push_back({"qmrt_observe", (void *)&qmrt_observe});
+#else
+  out.push_back({"qmrt_sgemm", (void *)&qm_fallback_sgemm});
+  out.push_back({"qmrt_observe", (void *)&qm_fallback_observe});
+#endif
 }
 
 CPUModel::~CPUModel() = default;

@@ -336,6 +336,7 @@ int main(int argc, char **argv) {
                                    apiPath, objPath};
   if (haveQmrt) {
     args.push_back(qmrt);
+    args.push_back("-lstdc++");
     args.push_back("-lpthread");
   } else {
     args.push_back("-lopenblas");

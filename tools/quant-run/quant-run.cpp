@@ -30,6 +30,9 @@
 #if QM_HAVE_ONNX_IMPORT
 #include "qm/Import/Onnx/OnnxImporter.h"
 #endif
+#if QM_HAVE_QMRT_CPU
+#include "qmrt/qmrt.h"
+#endif
 #if QM_HAVE_QMRT_TEXT
 #include "qmrt/perplexity.h"
 #include "qmrt/tokenizer.h"
@@ -80,7 +83,6 @@ static cl::opt<unsigned> optLevel("O", cl::init(3), cl::Prefix,
 static cl::opt<bool> noProgress("no-progress", cl::desc("No progress bar"));
 
 extern "C" void openblas_set_num_threads(int);
-extern "C" void qmrt_set_num_threads(int) __attribute__((weak));
 
 namespace {
 
@@ -382,7 +384,7 @@ std::unique_ptr<qmrt::Tokenizer> loadTokenizer() {
   if (!llvm::sys::fs::exists(path))
     fail("tokenizer '" + path + "' does not exist (pass --tokenizer)");
   std::string error;
-  auto tok = qmrt::Tokenizer::fromFile(path, error);
+  auto tok = qmrt::Tokenizer::loadFromFile(path, error);
   if (!tok)
     fail("cannot load tokenizer '" + path + "' (" + error + ")");
   return tok;
@@ -390,55 +392,26 @@ std::unique_ptr<qmrt::Tokenizer> loadTokenizer() {
 
 int runEvalPpl(MLIRContext &ctx) {
   auto tok = loadTokenizer();
-  int64_t window = windowOpt, batch = batchOpt;
-  if (window < 2)
-    fail("--window must be at least 2 (" + llvm::Twine(window) + ")");
-  // Texts first, so bad input fails before the compile.
+  // Each comma-separated item is one text; A+B joins files with id 0
+  // (austen-heldout = persuasion.txt+northangerabbey.txt).
   SmallVector<StringRef> items;
   StringRef(evalPpl).split(items, ',', -1, false);
-  std::vector<std::pair<std::string, qmrt::EvalWindows>> texts;
+  if (items.empty())
+    fail("--eval-ppl: no files given");
+  std::vector<std::pair<std::string, std::vector<int64_t>>> texts;
   for (StringRef item : items) {
     SmallVector<StringRef> files;
     item.split(files, '+', -1, false);
     std::vector<std::string> paths(files.begin(), files.end());
-    qmrt::EvalWindows w;
+    std::vector<int32_t> ids;
     std::string error;
-    if (!qmrt::makeEvalWindowsFromFiles(*tok, paths, w, error, window, maxWindows))
+    if (!qmrt::encodeFilesJoined(*tok, paths, ids, error))
       fail("--eval-ppl: " + error);
-    texts.push_back({item.str(), std::move(w)});
+    if (ids.empty())
+      fail("--eval-ppl: '" + item + "' has no text");
+    texts.push_back({item.str(), std::vector<int64_t>(ids.begin(), ids.end())});
   }
-  auto r = loadModel(ctx, inputPath, batch, window);
-  std::vector<int64_t> ids(batch * window);
-  std::vector<float> logits(batch * window * r->vocab);
-  for (auto &[name, w] : texts) {
-    for (int32_t t : w.tokens)
-      if (t < 0 || t >= r->vocab)
-        fail("token id " + llvm::Twine(t) + " of '" + name + "' is out of range");
-    qmrt::NllAccumulator acc;
-    Progress progress(w.count, "windows");
-    auto t0 = std::chrono::steady_clock::now();
-    for (int64_t first = 0; first < w.count; first += batch) {
-      int64_t n = std::min(batch, w.count - first);
-      for (int64_t b = 0; b < batch; ++b) {
-        const int32_t *src = w.window(first + std::min(b, n - 1));
-        std::copy(src, src + window, ids.begin() + b * window);
-      }
-      r->run(ids.data(), logits.data());
-      for (int64_t b = 0; b < n; ++b) {
-        std::string error;
-        if (!acc.addSequence(logits.data() + b * window * r->vocab,
-                             w.window(first + b), window, r->vocab, error))
-          fail(error);
-      }
-      progress.update(first + n);
-    }
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    llvm::outs() << name << ": ppl " << llvm::format("%.3f", acc.perplexity())
-                 << " (" << w.count << " windows, " << acc.count()
-                 << " predictions, " << llvm::format("%.1f", secs) << " s)\n";
-    llvm::outs().flush();
-  }
-  return 0;
+  return evaluateStreams(ctx, texts);
 }
 
 int runPrompt(MLIRContext &ctx) {
@@ -447,7 +420,10 @@ int runPrompt(MLIRContext &ctx) {
     fail("--prompt is empty");
   if (qmrt::findInvalidUtf8(promptOpt) != std::string::npos)
     fail("--prompt is not valid UTF-8");
-  std::vector<int32_t> ids32 = tok->encode(promptOpt);
+  std::vector<int32_t> ids32;
+  std::string error;
+  if (!tok->encode(promptOpt, ids32, error))
+    fail("--prompt: " + error);
   if (ids32.empty())
     fail("--prompt encodes to no tokens");
   int64_t len = ids32.size();
@@ -471,7 +447,10 @@ int runPrompt(MLIRContext &ctx) {
     generated.push_back(next);
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  llvm::outs() << promptOpt << tok->decode(generated) << "\n";
+  std::string text;
+  if (!tok->decode(generated, text, error))
+    fail("cannot decode the generated ids (" + error + ")");
+  llvm::outs() << promptOpt << text << "\n";
   llvm::errs() << generated.size() << " tokens in " << llvm::format("%.2f", secs)
                << " s (" << llvm::format("%.2f", generated.size() / secs)
                << " tokens/s)\n";
@@ -497,8 +476,9 @@ int main(int argc, char **argv) {
 
   if (threadsOpt > 0) {
     openblas_set_num_threads(threadsOpt);
-    if (qmrt_set_num_threads)
-      qmrt_set_num_threads(threadsOpt);
+#if QM_HAVE_QMRT_CPU
+    qmrt_set_num_threads(threadsOpt);
+#endif
   }
 
   DialectRegistry registry;
