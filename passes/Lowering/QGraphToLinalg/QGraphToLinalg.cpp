@@ -13,8 +13,11 @@
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cstring>
 
 #define DEBUG_TYPE "convert-qgraph-to-linalg"
 
@@ -214,6 +217,55 @@ Value extractScalar(OpBuilder &b, Location loc, Value t) {
   SmallVector<Value> idx(type.getRank(),
                          arith::ConstantIndexOp::create(b, loc, 0));
   return tensor::ExtractOp::create(b, loc, t, idx);
+}
+
+/// Raw bytes of a non-splat constant of byte-sized elements, or empty.
+ArrayRef<char> constantBytes(Value v) {
+  Attribute attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return {};
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    if (AsmResourceBlob *blob = res.getRawHandle().getBlob())
+      return blob->getData();
+    return {};
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense || dense.isSplat() || !dense.getElementType().isIntOrFloat() ||
+      dense.getElementType().getIntOrFloatBitWidth() % 8 != 0)
+    return {};
+  return dense.getRawData();
+}
+
+/// Transposes a constant at compile time; null if `input` is not one.
+Value foldConstantTranspose(OpBuilder &b, Location loc, Value input,
+                            RankedTensorType resultType,
+                            ArrayRef<int64_t> perm) {
+  ArrayRef<char> src = constantBytes(input);
+  auto inType = tensorType(input);
+  if (src.empty() || !inType.hasStaticShape())
+    return {};
+  int64_t elem = inType.getElementTypeBitWidth() / 8;
+  int64_t rank = inType.getRank(), n = inType.getNumElements();
+  if (static_cast<int64_t>(src.size()) != n * elem)
+    return {};
+  SmallVector<int64_t> inStrides(rank, 1);
+  for (int64_t i = rank - 2; i >= 0; --i)
+    inStrides[i] = inStrides[i + 1] * inType.getDimSize(i + 1);
+  std::vector<char> dst(src.size());
+  SmallVector<int64_t> idx(rank, 0);
+  for (int64_t e = 0; e < n; ++e) {
+    int64_t from = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      from += idx[d] * inStrides[perm[d]];
+    std::memcpy(dst.data() + e * elem, src.data() + from * elem, elem);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++idx[d] < resultType.getDimSize(d))
+        break;
+      idx[d] = 0;
+    }
+  }
+  auto attr = DenseElementsAttr::getFromRawBuffer(resultType, dst);
+  return arith::ConstantOp::create(b, loc, attr);
 }
 
 //===----------------------------------------------------------------------===//
@@ -916,6 +968,11 @@ FailureOr<SmallVector<Value>> Lowerer::lower(Operation *op) {
       })
       .Case([&](qgraph::TransposeOp o) -> FailureOr<SmallVector<Value>> {
         auto t = resultType();
+        // A transposed constant (e.g. the tied output head) is folded now
+        // rather than copied on every call.
+        if (Value folded = foldConstantTranspose(b, loc, o.getInput(), t,
+                                                 o.getPerm()))
+          return SmallVector<Value>{folded};
         return SmallVector<Value>{
             linalg::TransposeOp::create(b, loc, o.getInput(),
                                         emptyTensor(b, loc, t), o.getPerm())

@@ -251,3 +251,16 @@ func.func @reduce_dynamic_axes(%x: tensor<3x4xf32>, %ax: tensor<1xi64>) -> tenso
   %0 = qgraph.reduce_sum %x, %ax : (tensor<3x4xf32>, tensor<1xi64>) -> tensor<3x1xf32>
   return %0 : tensor<3x1xf32>
 }
+
+// -----
+
+// A transposed constant is folded at compile time (the tied output head).
+// CHECK-LABEL: func.func @transpose_constant
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[C:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
+// CHECK: return %[[C]]
+func.func @transpose_constant() -> tensor<3x2xf32> {
+  %c = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %0 = qgraph.transpose %c {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
