@@ -508,7 +508,9 @@ FailureOr<Value> Lowerer::dequantize(OpBuilder &b, Location loc, Operation *op,
   int64_t gs = wt.getEffectiveGroupSize();
   int64_t perWord = wt.getCodesPerWord();
   bool packed = wt.getLayout() == qweight::Layout::k_packed;
-  // Unsigned tensors are reinterpreted as signless for arith.
+  // Unsigned (ui8) constants are re-typed as signless for arith; the
+  // bytes are shared (tensor.bitcast would not bufferize).
+  bool nonConstant = false;
   auto signless = [&](Value v) -> Value {
     if (!v)
       return v;
@@ -516,12 +518,23 @@ FailureOr<Value> Lowerer::dequantize(OpBuilder &b, Location loc, Operation *op,
     auto it = dyn_cast<IntegerType>(t.getElementType());
     if (!it || it.isSignless())
       return v;
-    return tensor::BitcastOp::create(
-        b, loc, t.clone(b.getIntegerType(it.getWidth())), v);
+    auto st = t.clone(b.getIntegerType(it.getWidth()));
+    Attribute attr;
+    if (matchPattern(v, m_Constant(&attr))) {
+      if (auto res = dyn_cast<DenseResourceElementsAttr>(attr))
+        return arith::ConstantOp::create(
+            b, loc, DenseResourceElementsAttr::get(st, res.getRawHandle()));
+      if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+        return arith::ConstantOp::create(b, loc, dense.bitcast(st.getElementType()));
+    }
+    nonConstant = true;
+    return v;
   };
   Value codes = signless(assemble.getCodes());
   Value scales = assemble.getScales();
   Value zeros = signless(assemble.getZeros());
+  if (nonConstant)
+    return op->emitOpError("lowers only constant unsigned codes and zero points");
   Value gidx = assemble.getGIdx();
   auto outType = RankedTensorType::get({k, n}, elemType);
   MLIRContext *ctx = b.getContext();

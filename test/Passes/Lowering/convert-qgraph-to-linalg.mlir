@@ -205,18 +205,32 @@ func.func @pow2(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-// qweight.matmul dequantizes in IR: scale * (q - zero), then a matmul.
+// qweight.matmul dequantizes in IR: scale * (q - zero), then a matmul. The
+// ui8 constants are re-typed as i8 (same bytes).
 // CHECK-LABEL: func.func @qweight_matmul
-// CHECK: tensor.bitcast %{{.*}} : tensor<4x8xui8> to tensor<4x8xi8>
+// CHECK-DAG: arith.constant dense<{{.*}}> : tensor<4x8xi8>
+// CHECK-DAG: arith.constant dense<{{.*}}> : tensor<4x2xi8>
 // CHECK: linalg.generic
+// CHECK: arith.extui %{{.*}} : i8 to i32
 // CHECK: arith.subi
 // CHECK: arith.sitofp
 // CHECK: arith.mulf
 // CHECK: linalg.matmul
 // CHECK-NOT: qweight.
-func.func @qweight_matmul(%x: tensor<3x8xf32>, %q: tensor<4x8xui8>, %s: tensor<4x2xf32>, %z: tensor<4x2xui8>) -> tensor<3x4xf32> {
+func.func @qweight_matmul(%x: tensor<3x8xf32>, %s: tensor<4x2xf32>) -> tensor<3x4xf32> {
+  %q = arith.constant dense<[[0, 1, 2, 3, 4, 5, 6, 15], [1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3]]> : tensor<4x8xui8>
+  %z = arith.constant dense<[[8, 8], [7, 7], [0, 1], [2, 3]]> : tensor<4x2xui8>
   %w = qweight.assemble %q, %s zeros %z : (tensor<4x8xui8>, tensor<4x2xf32>, tensor<4x2xui8>) -> !qweight.weight<k = 8, n = 4, bits = 4, group_size = 4, symmetric = false, act_order = false, layout = unpacked, scale_type = f32>
   %0 = qweight.matmul %x, %w : (tensor<3x8xf32>, !qweight.weight<k = 8, n = 4, bits = 4, group_size = 4, symmetric = false, act_order = false, layout = unpacked, scale_type = f32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+func.func @qweight_dynamic_codes(%x: tensor<3x8xf32>, %q: tensor<4x8xui8>, %s: tensor<4x2xf32>) -> tensor<3x4xf32> {
+  %w = qweight.assemble %q, %s : (tensor<4x8xui8>, tensor<4x2xf32>) -> !qweight.weight<k = 8, n = 4, bits = 4, group_size = 4, symmetric = true, act_order = false, layout = unpacked, scale_type = f32>
+  // expected-error @below {{lowers only constant unsigned codes and zero points}}
+  %0 = qweight.matmul %x, %w : (tensor<3x8xf32>, !qweight.weight<k = 8, n = 4, bits = 4, group_size = 4, symmetric = true, act_order = false, layout = unpacked, scale_type = f32>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
 
