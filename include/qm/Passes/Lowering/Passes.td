@@ -11,8 +11,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ConvertQGraphToLinalgPass
-    : Pass<"convert-qgraph-to-linalg", "::mlir::ModuleOp"> {
+def ConvertQGraphToLinalgPass : Pass<"convert-qgraph-to-linalg", "::mlir::ModuleOp"> {
   let summary = "Lower qgraph and qweight ops to linalg, tensor, arith and math";
   let description = [{
     Rewrites every `qgraph` op (ONNX semantics: numpy broadcasting, negative
@@ -64,8 +63,7 @@ def FuseElementwisePass : Pass<"qm-fuse-elementwise"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
-def LinalgToMicrokernelsPass
-    : Pass<"qm-linalg-to-microkernels", "::mlir::ModuleOp"> {
+def LinalgToMicrokernelsPass : Pass<"qm-linalg-to-microkernels", "::mlir::ModuleOp"> {
   let summary = "Replace f32 matmuls on memrefs by calls to qmrt_sgemm";
   let description = [{
     IREE-style microkernels: after bufferization, every `linalg.matmul` and
