@@ -8,12 +8,16 @@
 #define QM_INITALLPASSES_H
 
 #include "qm/Passes/Graph/Passes.h"
+#include "qm/Passes/Lowering/Passes.h"
 #include "qm/Passes/Quantization/Passes.h"
+#include "qm/Pipelines/CPUPipeline.h"
 
 namespace mlir::qm {
 inline void registerAllPasses() {
   registerQMGraphPasses();
   registerQMQuantizationPasses();
+  registerQMLoweringPasses();
+  registerCPUPipeline();
 }
 } // namespace mlir::qm
 

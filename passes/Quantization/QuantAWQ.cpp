@@ -15,6 +15,7 @@
 
 #include "qm/Passes/Quantization/CalibrationStats.h"
 #include "qm/Passes/Quantization/Passes.h"
+#include "qm/Passes/Quantization/QuantAWQ.h"
 #include "qm/Passes/Quantization/QuantTargets.h"
 #include "qm/Passes/Quantization/Solvers/AWQ.h"
 
@@ -139,13 +140,10 @@ struct QuantAWQPass final : qm::impl::QuantAWQPassBase<QuantAWQPass> {
   using Base::Base;
 
   void runOnOperation() override;
-
-  Sink findSink(Value input, int64_t k,
-                DenseMap<Value, QuantTarget *> &byResult) const;
 };
 
-Sink QuantAWQPass::findSink(Value input, int64_t k,
-                            DenseMap<Value, QuantTarget *> &byResult) const {
+Sink findSink(Value input, int64_t k,
+              DenseMap<Value, QuantTarget *> &byResult) {
   Sink sink;
   Operation *def = input.getDefiningOp();
   if (!def)
@@ -195,24 +193,29 @@ Sink QuantAWQPass::findSink(Value input, int64_t k,
 
 void QuantAWQPass::runOnOperation() {
   ModuleOp module = getOperation();
-  solvers::QuantizerConfig base;
-  base.bits = bits;
-  base.groupSize = groupSize;
-  base.symmetric = symmetric;
-  base.dampPercent = dampPercent;
-  base.blockSize = blockSize;
-  base.actOrder = actOrder;
-  std::string problem = base.validate();
-  if (problem.empty() && (grid < 1 || clipSteps < 1))
-    problem = "grid (" + std::to_string(grid) + ") and clip-steps (" +
-              std::to_string(clipSteps) + ") must be positive";
-  if (!problem.empty()) {
-    mlir::emitError(module.getLoc(), "invalid quantization option: ") << problem;
-    return signalPassFailure();
-  }
+  AWQOptions options;
+  WeightQuantOptions &q = options.quant;
+  q.config.bits = bits;
+  q.config.groupSize = groupSize;
+  q.config.symmetric = symmetric;
+  q.config.dampPercent = dampPercent;
+  q.config.blockSize = blockSize;
+  q.config.actOrder = actOrder;
+  q.gptq = gptq;
+  q.includeHead = includeHead;
+  q.configFile = configFile;
+  q.useResources = useResources;
+  q.only.assign(only.begin(), only.end());
+  options.grid = grid;
+  options.duoScaling = duoScaling;
+  options.clip = clip;
+  options.clipSteps = clipSteps;
+  options.foldOnly = foldOnly;
+  options.report = report;
   FailureOr<qweight::Layout> layoutKind = parseLayoutOption(module, layout);
   if (failed(layoutKind))
     return signalPassFailure();
+  q.layout = *layoutKind;
   if (statsFile.empty()) {
     mlir::emitError(module.getLoc(),
                     "qm-quant-awq needs calibration statistics (option stats-file)");
@@ -224,20 +227,42 @@ void QuantAWQPass::runOnOperation() {
     mlir::emitError(module.getLoc(), err);
     return signalPassFailure();
   }
+  if (failed(quantizeWeightsAWQ(module, options, stats)))
+    return signalPassFailure();
+}
+
+} // namespace
+
+FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
+                                                const AWQOptions &options,
+                                                const CalibrationStats &stats) {
+  const WeightQuantOptions &q = options.quant;
+  solvers::QuantizerConfig base = q.config;
+  std::string problem = base.validate();
+  if (problem.empty() && (options.grid < 1 || options.clipSteps < 1))
+    problem = "grid (" + std::to_string(options.grid) + ") and clip-steps (" +
+              std::to_string(options.clipSteps) + ") must be positive";
+  if (!problem.empty())
+    return mlir::emitError(module.getLoc(), "invalid quantization option: ")
+           << problem;
+  bool includeHead = q.includeHead, clip = options.clip,
+       foldOnly = options.foldOnly, report = options.report, gptq = q.gptq;
+  const std::string &configFile = q.configFile;
+  const std::vector<std::string> &only = q.only;
 
   std::vector<QuantTarget> targets = findQuantTargets(module);
   for (QuantTarget &t : targets)
     t.config = base;
   if (!configFile.empty() && failed(applyConfigFile(module, configFile, targets)))
-    return signalPassFailure();
+    return failure();
   std::vector<llvm::GlobPattern> onlyGlobs;
   for (const std::string &pattern : only) {
     auto glob = llvm::GlobPattern::create(pattern);
     if (!glob) {
       llvm::consumeError(glob.takeError());
-      mlir::emitError(module.getLoc(), "invalid quantization option: bad pattern '")
-          << pattern << "'";
-      return signalPassFailure();
+      return mlir::emitError(module.getLoc(),
+                             "invalid quantization option: bad pattern '")
+             << pattern << "'";
     }
     onlyGlobs.push_back(std::move(*glob));
   }
@@ -262,9 +287,9 @@ void QuantAWQPass::runOnOperation() {
   }
 
   solvers::AWQConfig awqCfg;
-  awqCfg.gridSize = grid;
-  awqCfg.duoScaling = duoScaling;
-  awqCfg.clipSteps = clipSteps;
+  awqCfg.gridSize = options.grid;
+  awqCfg.duoScaling = options.duoScaling;
+  awqCfg.clipSteps = options.clipSteps;
 
   // Float weights (N x K) of the targets touched so far, and the scaled
   // statistics of the inputs that got scales.
@@ -320,13 +345,13 @@ void QuantAWQPass::runOnOperation() {
     QuantTarget *lead = g.members.front();
     const solvers::HessianAccumulator *acc = statsOf(lead);
     if (!acc)
-      return signalPassFailure();
+      return failure();
 
     std::vector<solvers::AWQLinear> lins;
     for (QuantTarget *t : g.members) {
       std::vector<float> *w = weightOf(t);
       if (!w)
-        return signalPassFailure();
+        return failure();
       lins.push_back({w->data(), t->n});
     }
     solvers::AWQScaleResult res = solvers::searchAWQScales(
@@ -356,7 +381,7 @@ void QuantAWQPass::runOnOperation() {
       QuantTarget *prev = g.sink.linear;
       std::vector<float> *w = weightOf(prev);
       if (!w)
-        return signalPassFailure();
+        return failure();
       for (int64_t n = 0; n < prev->n; ++n)
         for (int64_t j = 0; j < prev->k; ++j)
           (*w)[n * prev->k + j] /= s[n];
@@ -368,7 +393,7 @@ void QuantAWQPass::runOnOperation() {
         FailureOr<std::vector<float>> vec = readFloatConstant(cst);
         if (failed(vec)) {
           cst.emitError("cannot read the norm parameter that AWQ folds into");
-          return signalPassFailure();
+          return failure();
         }
         for (int64_t j = 0; j < k; ++j)
           (*vec)[j] /= s[j];
@@ -399,13 +424,13 @@ void QuantAWQPass::runOnOperation() {
     if (clipThis) {
       std::vector<float> *w = weightOf(&t);
       if (!w)
-        return signalPassFailure();
+        return failure();
       const solvers::HessianAccumulator *acc = nullptr;
       auto it = scaledStats.find(t.tag);
       if (it != scaledStats.end())
         acc = &it->second;
       else if (!(acc = statsOf(&t)))
-        return signalPassFailure();
+        return failure();
       *w = solvers::clipAWQ(w->data(), t.n, t.k, acc->getHessian().data(),
                             t.config, awqCfg);
     }
@@ -425,17 +450,9 @@ void QuantAWQPass::runOnOperation() {
     eraseIfDead(old);
   }
   if (foldOnly)
-    return;
+    return (int64_t)0;
 
   // Quantize the (scaled, clipped) weights.
-  WeightQuantOptions options;
-  options.config = base;
-  options.gptq = gptq;
-  options.includeHead = includeHead;
-  options.configFile = configFile;
-  options.layout = *layoutKind;
-  options.useResources = useResources;
-  options.only.assign(only.begin(), only.end());
   CalibrationStats gptqStats;
   if (gptq) {
     for (const std::string &tag : stats.getTags()) {
@@ -444,8 +461,5 @@ void QuantAWQPass::runOnOperation() {
                                                  : *stats.lookup(tag));
     }
   }
-  if (failed(quantizeWeights(module, options, gptq ? &gptqStats : nullptr)))
-    return signalPassFailure();
+  return quantizeWeights(module, q, gptq ? &gptqStats : nullptr);
 }
-
-} // namespace

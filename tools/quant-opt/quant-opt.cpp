@@ -7,6 +7,7 @@
 
 #include "qm/InitAllDialects.h"
 #include "qm/InitAllPasses.h"
+#include "qm/Passes/Codegen/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -17,6 +18,9 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::qm::registerAllPasses();
+  // GPU code generation (issue 7) links only into quant-opt: the C API and
+  // installed consumers do not carry the NVPTX pipeline.
+  mlir::qm::registerQMGPUCodegenPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

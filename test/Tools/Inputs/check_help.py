@@ -16,6 +16,11 @@ for td in sorted(root.glob("include/qm/Passes/*/Passes.td")):
         flag = m.group(1)
         summary = re.search(r'let summary = "([^"]*)"', text[m.end():])
         defined[flag] = summary.group(1) if summary else ""
+# Named pipelines (PassPipelineRegistration in lib/Pipelines) count as defined.
+for cpp in sorted(root.glob("lib/Pipelines/*.cpp")):
+    for m in re.finditer(r'PassPipelineRegistration<[^>]*>\(\s*"(qm-[\w-]+)",\s*"([^"]*)"',
+                         cpp.read_text()):
+        defined[m.group(1)] = m.group(2)
 if not defined:
     sys.exit("no qm-* passes found under include/qm/Passes")
 listed = set(re.findall(r"--(qm-[\w-]+)", help_text))

@@ -44,8 +44,13 @@ def QWeight_Dialect : Dialect {
       `k` sits in word `k / P` at bits `[(k % P) * bits, (k % P + 1) * bits)`,
       i.e. little-endian nibble order for 4 bits; padding codes are 0.
     - `gpu_tiled`: `tensor<S x i32>` in the order the GPU kernel's mma
-      fragments consume; defined by the GPU packing pass and opaque to
-      everything else.
+      fragments consume; defined by the GPU packer (`qmrt_pack_gpu_tiled`,
+      passes/Codegen/GPU/Rationale.md) and opaque to everything else:
+      words `[ceil(N/64)][Kp/16][32 lanes][4 (4-bit) or 8 (8-bit)]`, each
+      lane's 16 (or 32) bytes are the `mma.m16n8k16` B fragments of eight n8
+      tiles for one k16 step; K is padded to `Kp` (multiple of 512; for
+      act-order, sorted by group with each group padded to a power of two)
+      and N to a multiple of 64 with zero-weight codes.
     Scales are `tensor<N x G x T>` (T = f32/f16/bf16), zero points
     `tensor<N x G x ui8>`, the group index `tensor<K x i32>`.
   }];

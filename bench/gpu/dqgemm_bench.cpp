@@ -1,0 +1,177 @@
+//===- dqgemm_bench.cpp - time the generated dequant-GEMM kernels ---------===//
+//
+// Part of quant-mlir (benchmark harness; hand-written host code). 4-bit
+// symmetric, group 128, f16 activations. Weights are rotated over enough
+// copies (>= 4x the L2 size in bytes) that no launch finds its weight in L2;
+// launches are captured in a CUDA graph and the median of many replays is
+// reported per launch. Prints one JSON object per (shape, M) to stdout.
+//
+// usage: qm-dqgemm-bench <cubin> <manifest.txt> [K:N ...] [--m 1,8,16]
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmrt/qmrt_cuda.h"
+
+#include <cuda.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#define CHECK(x)                                                               \
+  do {                                                                         \
+    if (x) {                                                                   \
+      std::fprintf(stderr, "error: %s: %s\n", #x, qmrt_cuda_last_error());     \
+      std::exit(2);                                                            \
+    }                                                                          \
+  } while (0)
+#define CU(x)                                                                  \
+  do {                                                                         \
+    CUresult r_ = (x);                                                         \
+    if (r_ != CUDA_SUCCESS) {                                                  \
+      const char *n_ = "?";                                                    \
+      cuGetErrorName(r_, &n_);                                                 \
+      std::fprintf(stderr, "error: %s failed (%s)\n", #x, n_);                 \
+      std::exit(2);                                                            \
+    }                                                                          \
+  } while (0)
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s <cubin> <manifest> [K:N ...] [--m list]\n",
+                 argv[0]);
+    return 2;
+  }
+  std::vector<std::pair<int64_t, int64_t>> shapes;
+  std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
+  int maxChunks = 0;
+  bool sweep = false;
+  for (int i = 3; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--m" && i + 1 < argc) {
+      Ms.clear();
+      for (char *p = std::strtok(argv[++i], ","); p; p = std::strtok(nullptr, ","))
+        Ms.push_back(std::atoll(p));
+    } else if (a == "--sweep") {
+      sweep = true;
+    } else if (a == "--max-chunks" && i + 1 < argc) {
+      maxChunks = std::atoi(argv[++i]);
+    } else {
+      auto c = a.find(':');
+      shapes.push_back({std::atoll(a.substr(0, c).c_str()),
+                        std::atoll(a.substr(c + 1).c_str())});
+    }
+  }
+  if (shapes.empty())
+    shapes = {{4096, 6144}, {4096, 4096}, {4096, 28672},
+              {14336, 4096}, {8192, 28672}, {28672, 8192}};
+  qmrt_cuda_ctx *ctx;
+  CHECK(qmrt_cuda_create(0, argv[1], argv[2], &ctx));
+  CUdevice dev;
+  CU(cuDeviceGet(&dev, 0));
+  int l2 = 0;
+  CU(cuDeviceGetAttribute(&l2, CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE, dev));
+  char devName[256];
+  CU(cuDeviceGetName(devName, sizeof devName, dev));
+  CUstream stream;
+  CU(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
+  std::mt19937_64 rng(1234);
+
+  for (auto [K, N] : shapes) {
+    const int64_t group = 128, G = K / group;
+    std::vector<uint8_t> q(N * K);
+    std::vector<float> s(N * G);
+    for (auto &v : q)
+      v = rng() & 15;
+    for (auto &v : s)
+      v = 0.001f + float(rng() % 1000) * 1e-5f;
+    qmrt_packed_weight pw;
+    CHECK(qmrt_pack_gpu_tiled(4, K, N, group, q.data(), s.data(), nullptr,
+                              nullptr, &pw));
+    size_t wbytes = pw.qw_words * 4 + pw.scale_elems * 2;
+    int copies = int(std::max<size_t>(2, (size_t(4) * l2 + wbytes - 1) / wbytes));
+    std::vector<qmrt_cuda_weight> dws(copies);
+    for (auto &d : dws)
+      CHECK(qmrt_cuda_weight_upload(ctx, &pw, &d));
+    qmrt_packed_free(&pw);
+    for (int64_t M : Ms) {
+      qmrt_devptr da, dout;
+      CHECK(qmrt_cuda_alloc(ctx, M * K * 2, &da));
+      CHECK(qmrt_cuda_alloc(ctx, M * N * 2, &dout));
+      std::vector<uint16_t> a(M * K);
+      for (auto &v : a)
+        v = 0x3000 | (rng() & 0x3ff); // f16 in [0.125, 0.25)
+      CHECK(qmrt_cuda_upload(ctx, da, a.data(), M * K * 2));
+      struct Variant { int maxChunks, warps, bps, splitn; };
+      std::vector<Variant> variants = {{maxChunks, 0, 0, -1}};
+      if (sweep)
+        for (int sn : {0, 1})
+          for (int bps : {1, 2, 3, 4, 8})
+            for (int mc : {0, 2})
+              variants.push_back({mc, 4, bps, sn});
+      for (const Variant &var : variants) {
+      qmrt_cuda_plan plan;
+      CHECK(qmrt_cuda_plan_for_ex(ctx, &dws[0], M, var.maxChunks, var.warps,
+                                  var.bps, var.splitn, &plan));
+      CHECK(qmrt_cuda_reserve(ctx, &dws[0], M, &plan));
+      // Warm up (module load, first-touch).
+      for (auto &d : dws)
+        CHECK(qmrt_cuda_matmul(ctx, &d, da, dout, M, &plan, stream));
+      CU(cuStreamSynchronize(stream));
+      // Graph of `reps` launches cycling through the copies.
+      int reps = copies * std::max(1, int(64 / copies));
+      CUgraph graph;
+      CUgraphExec exec;
+      CU(cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_GLOBAL));
+      for (int r = 0; r < reps; ++r)
+        CHECK(qmrt_cuda_matmul(ctx, &dws[r % copies], da, dout, M, &plan,
+                               stream));
+      CU(cuStreamEndCapture(stream, &graph));
+      CU(cuGraphInstantiate(&exec, graph, 0));
+      CUevent e0, e1;
+      CU(cuEventCreate(&e0, CU_EVENT_DEFAULT));
+      CU(cuEventCreate(&e1, CU_EVENT_DEFAULT));
+      CU(cuGraphLaunch(exec, stream));
+      CU(cuStreamSynchronize(stream));
+      std::vector<float> times;
+      for (int it = 0; it < 25; ++it) {
+        CU(cuEventRecord(e0, stream));
+        CU(cuGraphLaunch(exec, stream));
+        CU(cuEventRecord(e1, stream));
+        CU(cuEventSynchronize(e1));
+        float ms;
+        CU(cuEventElapsedTime(&ms, e0, e1));
+        times.push_back(ms * 1000.f / reps);
+      }
+      std::sort(times.begin(), times.end());
+      float med = times[times.size() / 2];
+      std::printf("{\"impl\": \"quant-mlir\", \"device\": \"%s\", \"K\": %lld, "
+                  "\"N\": %lld, \"M\": %lld, \"us\": %.3f, \"min_us\": %.3f, "
+                  "\"kernel\": \"%s\", \"nsplit\": %lld, \"grid\": [%u, %u, "
+                  "%u], \"smem\": %u, \"weight_copies\": %d, \"variant\": "
+                  "\"mc%d_w%d_bps%d_n%d\"}\n",
+                  devName, (long long)K, (long long)N, (long long)M, med,
+                  times[0], qmrt_cuda_kernel_name(ctx, plan.kernel),
+                  (long long)plan.nsplit, plan.grid[0], plan.grid[1],
+                  plan.grid[2], plan.smem, copies, var.maxChunks, var.warps,
+                  var.bps, var.splitn);
+      std::fflush(stdout);
+      CU(cuGraphExecDestroy(exec));
+      CU(cuGraphDestroy(graph));
+      CU(cuEventDestroy(e0));
+      CU(cuEventDestroy(e1));
+      }
+      CHECK(qmrt_cuda_free(ctx, da));
+      CHECK(qmrt_cuda_free(ctx, dout));
+    }
+    for (auto &d : dws)
+      qmrt_cuda_weight_free(ctx, &d);
+  }
+  CU(cuStreamDestroy(stream));
+  qmrt_cuda_destroy(ctx);
+  return 0;
+}

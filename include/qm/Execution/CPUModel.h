@@ -1,0 +1,71 @@
+//===- CPUModel.h - JIT-compiled model on the host CPU ----------*- C++ -*-===//
+//
+// Part of quant-mlir. Compiles a qgraph module (one public function,
+// statically shaped: integer tensor in, f32 tensor out) through
+// qm-cpu-pipeline and MLIR's ExecutionEngine, and runs it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QM_EXECUTION_CPUMODEL_H
+#define QM_EXECUTION_CPUMODEL_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace mlir::qm {
+
+struct CPUCompileOptions {
+  /// Call qmrt_sgemm for f32 matmuls.
+  bool microkernels = true;
+  /// LLVM optimization level (0-3).
+  unsigned optLevel = 3;
+  /// When not empty, the LLVM-dialect module is written here.
+  std::string dumpLLVMDialect;
+};
+
+/// Lowers `module` in place to the LLVM dialect with qm-cpu-pipeline; the
+/// public function gets a C interface (`_mlir_ciface_<name>`). Returns the
+/// name of that function.
+FailureOr<std::string> lowerModuleForCPU(ModuleOp module,
+                                         const CPUCompileOptions &options);
+
+/// Symbols of the runtime (qmrt_*) the generated code calls, for the JIT.
+void getRuntimeSymbols(SmallVectorImpl<std::pair<std::string, void *>> &out);
+
+class CPUModel {
+public:
+  ~CPUModel();
+
+  /// Compiles `module` (qgraph level, statically shaped).
+  static FailureOr<std::unique_ptr<CPUModel>>
+  compile(ModuleOp module, const CPUCompileOptions &options = {});
+
+  ArrayRef<int64_t> getInputShape() const { return inputShape; }
+  Type getInputElementType() const { return inputElementType; }
+  ArrayRef<int64_t> getOutputShape() const { return outputShape; }
+  int64_t getInputSize() const;
+  int64_t getOutputSize() const;
+
+  /// Runs the model. `input` holds getInputSize() values (converted to the
+  /// input element type), `output` receives getOutputSize() floats.
+  LogicalResult run(const int64_t *input, float *output);
+
+private:
+  CPUModel() = default;
+  std::unique_ptr<ExecutionEngine> engine;
+  void *entry = nullptr;
+  std::vector<int64_t> inputShape, outputShape;
+  Type inputElementType;
+};
+
+} // namespace mlir::qm
+
+#endif // QM_EXECUTION_CPUMODEL_H

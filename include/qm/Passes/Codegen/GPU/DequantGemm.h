@@ -1,0 +1,85 @@
+//===- DequantGemm.h - fused dequantize-GEMM GPU kernel generator -*- C++ -*-===//
+//
+// Part of quant-mlir. Builds the MLIR (gpu, nvgpu, nvvm, vector, arith, memref,
+// scf) of the fused dequantize-GEMM kernels that consume the `gpu_tiled`
+// qweight layout, and lowers them through LLVM's NVPTX backend to PTX.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QM_PASSES_CODEGEN_GPU_DEQUANTGEMM_H
+#define QM_PASSES_CODEGEN_GPU_DEQUANTGEMM_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir {
+class MLIRContext;
+namespace qm::gpu {
+
+/// One kernel variant. The tile is (16 * mTiles) x 64 x (16 * warps * unroll)
+/// per block iteration; the K range of a block (its split) is a launch
+/// argument.
+struct DequantGemmConfig {
+  unsigned bits = 4;         ///< 4 or 8.
+  bool symmetric = true;     ///< zero point 2^(bits-1) when true.
+  bool gatherA = false;      ///< act-order / unaligned K: A read through perm.
+  unsigned mTiles = 1;       ///< m16 tiles per block (1, 2, 4).
+  unsigned warps = 8;        ///< warps per block, each streams its own k-steps.
+  unsigned unroll = 4;       ///< 16-byte weight loads per thread per chunk.
+  /// Weight pipeline depth: 0 = one chunk prefetched in registers; S >= 2 =
+  /// S shared-memory stages filled by cp.async (S - 1 chunks in flight).
+  unsigned stages = 3;
+  /// Warps split N (each warp owns a 64-column block and all k-steps of the
+  /// split; block = warps x 64 columns, no in-block reduction) instead of
+  /// splitting the block's K range.
+  bool splitN = false;
+  /// Scale the f32 accumulators once per warp iteration instead of every
+  /// dequantized weight (needs a group span >= 16 * unroll k).
+  bool scaleAfter = false;
+  /// Blocks per SM the register allocation must allow (0 = no bound).
+  unsigned minBlocksPerSm = 0;
+
+  /// Steps of 16 in K one block iteration covers (the packer pads K to it).
+  unsigned chunkSteps() const { return splitN ? unroll : warps * unroll; }
+  unsigned threads() const { return warps * 32; }
+  /// Bytes of one chunk of packed weights (all warps).
+  unsigned chunkBytes() const {
+    return warps * unroll * 32 * 16 * (bits == 4 ? 1 : 2);
+  }
+  std::string kernelName() const;
+  /// Dynamic shared memory (bytes) for `stepsPerSplit` k16-steps.
+  unsigned sharedBytes(unsigned stepsPerSplit) const;
+};
+
+/// K padding granularity shared by every generated kernel and the packer.
+constexpr unsigned kChunkK = 512;
+/// Output columns per block.
+constexpr unsigned kBlockN = 64;
+
+/// The default kernel set: bits x sym x gather x mTiles.
+std::vector<DequantGemmConfig> defaultDequantGemmConfigs();
+
+/// Emits the textual IR of one `gpu.func` for `cfg`.
+std::string emitDequantGemmFunc(const DequantGemmConfig &cfg);
+
+/// Builds a module holding a `gpu.module @qm_dqgemm` with every config.
+OwningOpRef<ModuleOp>
+buildDequantGemmModule(MLIRContext &ctx,
+                       ArrayRef<DequantGemmConfig> configs);
+
+/// Lowers `module` (as built above) to PTX for `chip` (sm_80, sm_90, ...).
+/// The module is consumed (lowered in place).
+FailureOr<std::string> lowerDequantGemmToPTX(ModuleOp module, StringRef chip,
+                                             StringRef ptxFeatures = "+ptx80");
+
+/// Registers the dialects and interfaces the generator and lowering need.
+void registerDequantGemmDialects(DialectRegistry &registry);
+
+} // namespace qm::gpu
+} // namespace mlir
+
+#endif // QM_PASSES_CODEGEN_GPU_DEQUANTGEMM_H

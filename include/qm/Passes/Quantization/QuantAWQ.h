@@ -1,0 +1,38 @@
+//===- QuantAWQ.h - AWQ over a module ----------------------------*- C++ -*-===//
+//
+// Part of quant-mlir. The C++ entry point of qm-quant-awq, for drivers that
+// hold the calibration statistics in memory (quant-quantize calibrates and
+// quantizes one decoder layer at a time).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QM_PASSES_QUANTIZATION_QUANTAWQ_H
+#define QM_PASSES_QUANTIZATION_QUANTAWQ_H
+
+#include "qm/Passes/Quantization/CalibrationStats.h"
+#include "qm/Passes/Quantization/QuantTargets.h"
+
+namespace mlir::qm {
+
+struct AWQOptions {
+  /// Bits, group size, symmetry, layout, head, config file, `only`; `gptq`
+  /// selects GPTQ rounding of the scaled, clipped weights (AWQ + GPTQ).
+  WeightQuantOptions quant;
+  int64_t grid = 20;
+  bool duoScaling = false;
+  bool clip = true;
+  int64_t clipSteps = 20;
+  /// Only search and fold the scales (the function stays the same).
+  bool foldOnly = false;
+  /// Emit a remark per scaled input.
+  bool report = false;
+};
+
+/// Runs AWQ (see qm-quant-awq) on `module` with the statistics in `stats`.
+/// Returns the number of quantized matmuls.
+FailureOr<int64_t> quantizeWeightsAWQ(ModuleOp module, const AWQOptions &options,
+                                      const CalibrationStats &stats);
+
+} // namespace mlir::qm
+
+#endif // QM_PASSES_QUANTIZATION_QUANTAWQ_H

@@ -1,0 +1,984 @@
+//===- DequantGemmGen.cpp - emit the fused dequantize-GEMM kernels --------===//
+//
+// Part of quant-mlir. The kernels are written as MLIR in the gpu, nvgpu,
+// nvvm, vector, arith, memref and scf dialects; nothing here is CUDA C++.
+// See Rationale.md next to this file for the `gpu_tiled` layout and the
+// kernel's structure.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qm/Passes/Codegen/GPU/DequantGemm.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <map>
+
+#define DEBUG_TYPE "qm-gpu-generate-dequant-gemm"
+
+using namespace mlir;
+using namespace mlir::qm::gpu;
+
+std::string DequantGemmConfig::kernelName() const {
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}", bits,
+                       symmetric ? "sym" : "asym",
+                       gatherA ? "gather" : "direct", mTiles * 16, warps,
+                       stages, splitN ? "n" : "", scaleAfter ? "_g" : "")
+      .str();
+}
+
+unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
+  unsigned rows = 16 * mTiles;
+  unsigned aBytes = rows * (stepsPerSplit * 16 + 8) * 2;
+  unsigned redBytes = splitN ? 0 : warps * rows * kBlockN * 4;
+  unsigned body = std::max(stages * chunkBytes() + aBytes, redBytes);
+  body = (body + 15) / 16 * 16;
+  return body + 16;
+}
+
+std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
+  std::vector<DequantGemmConfig> out;
+  for (unsigned bits : {4u, 8u})
+    for (bool sym : {true, false})
+      for (bool gather : {false, true})
+        for (unsigned mt : {1u, 2u, 4u})
+          for (bool splitN : {false, true})
+            for (bool scaleAfter : {false, true}) {
+            if (scaleAfter && mt != 1)
+              continue;
+            const unsigned warps = 4;
+            DequantGemmConfig c;
+            c.splitN = splitN;
+            c.scaleAfter = scaleAfter;
+            c.bits = bits;
+            c.symmetric = sym;
+            c.gatherA = gather;
+            c.mTiles = mt;
+            c.warps = warps;
+            c.unroll = kChunkK / 16 / c.warps;
+            c.stages = 3;
+            out.push_back(c);
+          }
+  return out;
+}
+
+namespace {
+/// A tiny SSA text emitter: fresh names, cached constants hoisted to the
+/// function entry, indentation.
+class Emitter {
+public:
+  std::string fresh() { return "%v" + std::to_string(next++); }
+
+  /// Emits `%vN = <rhs>` and returns `%vN`.
+  std::string op(const std::string &rhs) {
+    std::string name = fresh();
+    line(name + " = " + rhs);
+    return name;
+  }
+  void line(const std::string &text) {
+    body.append(indent * 2, ' ');
+    body += text;
+    body += '\n';
+  }
+  std::string idx(int64_t v) {
+    return constant(std::to_string(v) + " : index");
+  }
+  std::string i32(int64_t v) {
+    return constant(std::to_string(static_cast<int32_t>(v)) + " : i32");
+  }
+  std::string constant(const std::string &attr) {
+    auto it = constants.find(attr);
+    if (it != constants.end())
+      return it->second;
+    std::string name = "%k" + std::to_string(constants.size());
+    prologue += "    " + name + " = arith.constant " + attr + "\n";
+    constants[attr] = name;
+    return name;
+  }
+
+  // index arithmetic shorthands
+  std::string add(const std::string &a, const std::string &b) {
+    return op("arith.addi " + a + ", " + b + " : index");
+  }
+  std::string sub(const std::string &a, const std::string &b) {
+    return op("arith.subi " + a + ", " + b + " : index");
+  }
+  std::string mul(const std::string &a, const std::string &b) {
+    return op("arith.muli " + a + ", " + b + " : index");
+  }
+  std::string div(const std::string &a, const std::string &b) {
+    return op("arith.divui " + a + ", " + b + " : index");
+  }
+  std::string rem(const std::string &a, const std::string &b) {
+    return op("arith.remui " + a + ", " + b + " : index");
+  }
+  std::string minu(const std::string &a, const std::string &b) {
+    return op("arith.minui " + a + ", " + b + " : index");
+  }
+  std::string cmp(const std::string &pred, const std::string &a,
+                  const std::string &b, const std::string &ty = "index") {
+    return op("arith.cmpi " + pred + ", " + a + ", " + b + " : " + ty);
+  }
+  std::string select(const std::string &c, const std::string &a,
+                     const std::string &b, const std::string &ty = "index") {
+    return op("arith.select " + c + ", " + a + ", " + b + " : " + ty);
+  }
+
+  std::string prologue, body;
+  int indent = 2;
+
+private:
+  unsigned next = 0;
+  std::map<std::string, std::string> constants;
+};
+
+constexpr const char *kWG = "#gpu.address_space<workgroup>";
+
+std::string join(const std::vector<std::string> &v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i)
+    s += (i ? ", " : "") + v[i];
+  return s;
+}
+
+/// f16 literal as MLIR prints it (exact for the small integers used here).
+std::string f16(double v) {
+  return llvm::formatv("{0:e}", v).str();
+}
+} // namespace
+
+
+namespace {
+/// Epilogue when warps split N: every warp stores its own fragments (direct
+/// f16 output, or f32 partials plus the deterministic last-block reduction).
+void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
+                        const std::string &loop, const std::string &m0,
+                        const std::string &nbW, const std::string &nbTot,
+                        const std::string &nb, const std::string &mb,
+                        const std::string &gx, const std::string &split,
+                        const std::string &np, const std::string &tid,
+                        const std::string &nthreads,
+                        const std::string &laneQ, const std::string &lane,
+                        const std::string &smem,
+                        const std::string &usedBytes) {
+  const unsigned rows = 16 * cfg.mTiles;
+  const std::string wgI8 = std::string("memref<?xi8, ") + kWG + ">";
+  const std::string wgI32 = std::string("memref<?xi32, ") + kWG + ">";
+  std::string colLane = e.mul(e.rem(lane, e.idx(4)), e.idx(2));
+  std::string colBase = e.add(e.mul(nbW, e.idx(kBlockN)), colLane);
+  std::string warpLive = e.cmp("ult", nbW, nbTot);
+  auto forFrags = [&](auto body) {
+    for (unsigned i = 0; i < cfg.mTiles; ++i)
+      for (unsigned t = 0; t < 8; ++t)
+        for (unsigned h = 0; h < 2; ++h) {
+          std::string a = loop + "#" + std::to_string(i * 8 + t);
+          std::string v = e.op("vector.extract " + a + "[" + std::to_string(h) +
+                               "] : vector<2xf32> from vector<2x2xf32>");
+          std::string grow =
+              e.add(m0, e.add(laneQ, e.idx(16 * i + 8 * h)));
+          std::string col = e.add(colBase, e.idx(8 * t));
+          std::string ok = e.op("arith.andi " + e.cmp("ult", grow, "%M") +
+                                ", " + warpLive + " : i1");
+          e.line("scf.if " + ok + " {");
+          ++e.indent;
+          body(v, grow, col);
+          --e.indent;
+          e.line("}");
+        }
+  };
+  std::string single = e.cmp("eq", "%nsplit", e.idx(1));
+  e.line("scf.if " + single + " {");
+  ++e.indent;
+  forFrags([&](const std::string &v, const std::string &grow,
+               const std::string &col) {
+    for (unsigned j = 0; j < 2; ++j) {
+      std::string n = e.add(col, e.idx(j));
+      e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
+      ++e.indent;
+      std::string x = e.op("vector.extract " + v + "[" + std::to_string(j) +
+                           "] : f32 from vector<2xf32>");
+      std::string h = e.op("arith.truncf " + x + " : f32 to f16");
+      e.line("memref.store " + h + ", %out[" + e.add(e.mul(grow, "%N"), n) +
+             "] : memref<?xf16>");
+      --e.indent;
+      e.line("}");
+    }
+  });
+  --e.indent;
+  e.line("} else {");
+  ++e.indent;
+  // Partials [split][M][np] straight from the accumulators.
+  forFrags([&](const std::string &v, const std::string &grow,
+               const std::string &col) {
+    std::string widx =
+        e.add(e.mul(e.add(e.mul(split, "%M"), grow), np), col);
+    e.line("vector.store " + v + ", %ws[" + widx +
+           "] : memref<?xf32>, vector<2xf32>");
+  });
+  e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
+         "() -> ()");
+  e.line("gpu.barrier");
+  std::string flagByte = e.mul(
+      e.div(e.add(usedBytes, e.idx(15)), e.idx(16)), e.idx(16));
+  std::string flag = e.op("memref.view " + smem + "[" + flagByte + "][" +
+                          e.idx(4) + "] : " + wgI8 + " to " + wgI32);
+  std::string t0 = e.cmp("eq", tid, e.idx(0));
+  std::string cidx = e.add(e.mul(mb, gx), nb);
+  e.line("scf.if " + t0 + " {");
+  ++e.indent;
+  std::string old = e.op("memref.atomic_rmw addi " + e.i32(1) + ", %cnt[" +
+                         cidx + "] : (i32, memref<?xi32>) -> i32");
+  e.line("memref.store " + old + ", " + flag + "[" + e.idx(0) + "] : " +
+         wgI32);
+  --e.indent;
+  e.line("}");
+  e.line("gpu.barrier");
+  std::string seen =
+      e.op("memref.load " + flag + "[" + e.idx(0) + "] : " + wgI32);
+  std::string lastI = e.op("arith.index_cast " + seen + " : i32 to index");
+  std::string isLast = e.cmp("eq", lastI, e.sub("%nsplit", e.idx(1)));
+  e.line("scf.if " + isLast + " {");
+  ++e.indent;
+  e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
+         "() -> ()");
+  const unsigned cols = kBlockN * cfg.warps;
+  std::string rowsValid = e.minu(e.sub("%M", m0), e.idx(rows));
+  std::string total = e.mul(rowsValid, e.idx(cols));
+  std::string nb0 = e.mul(nb, e.idx(cols));
+  std::string el = e.fresh();
+  e.line("scf.for " + el + " = " + tid + " to " + total + " step " + nthreads +
+         " {");
+  ++e.indent;
+  std::string row = e.div(el, e.idx(cols));
+  std::string n = e.add(nb0, e.rem(el, e.idx(cols)));
+  e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
+  ++e.indent;
+  std::string grow = e.add(m0, row);
+  std::string sp = e.fresh(), accS = e.fresh(), res = e.fresh();
+  e.line(res + " = scf.for " + sp + " = " + e.idx(0) + " to %nsplit step " +
+         e.idx(1) + " iter_args(" + accS + " = " + e.constant("0.0 : f32") +
+         ") -> (f32) {");
+  ++e.indent;
+  std::string widx = e.add(e.mul(e.add(e.mul(sp, "%M"), grow), np), n);
+  std::string x = e.op("memref.load %ws[" + widx + "] : memref<?xf32>");
+  std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
+  e.line("scf.yield " + s2 + " : f32");
+  --e.indent;
+  e.line("}");
+  std::string h = e.op("arith.truncf " + res + " : f32 to f16");
+  e.line("memref.store " + h + ", %out[" + e.add(e.mul(grow, "%N"), n) +
+         "] : memref<?xf16>");
+  --e.indent;
+  e.line("}");
+  --e.indent;
+  e.line("}");
+  e.line("scf.if " + t0 + " {");
+  ++e.indent;
+  e.line("memref.store " + e.i32(0) + ", %cnt[" + cidx + "] : memref<?xi32>");
+  --e.indent;
+  e.line("}");
+  --e.indent;
+  e.line("}");
+  --e.indent;
+  e.line("}");
+}
+} // namespace
+
+std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
+  Emitter e;
+  const unsigned rows = 16 * cfg.mTiles;
+  const unsigned chunk = cfg.chunkSteps();
+  const unsigned vecsPerStep = cfg.bits == 4 ? 1 : 2; // vector<4xi32> / lane
+  const unsigned nAcc = cfg.mTiles * 8;
+  const std::string wgF16 = std::string("memref<?xf16, ") + kWG + ">";
+  const std::string wgF32 = std::string("memref<?xf32, ") + kWG + ">";
+  const std::string wgI32 = std::string("memref<?xi32, ") + kWG + ">";
+  const std::string wgI8 = std::string("memref<?xi8, ") + kWG + ">";
+  const int zSym = 1 << (cfg.bits - 1);
+
+  // ---- block coordinates ------------------------------------------------
+  std::string nb = e.op("gpu.block_id x");
+  std::string split = e.op("gpu.block_id y");
+  std::string mb = e.op("gpu.block_id z");
+  std::string gx = e.op("gpu.grid_dim x");
+  std::string tid = e.op("gpu.thread_id x");
+  std::string warp = e.div(tid, e.idx(32));
+  std::string lane = e.rem(tid, e.idx(32));
+  std::string kstep0 = e.mul(split, "%sps");
+  std::string kstepsTot = e.div("%Kp", e.idx(16));
+  std::string nsteps = e.minu("%sps", e.sub(kstepsTot, kstep0));
+  std::string nchunks = e.div(nsteps, e.idx(chunk));
+  std::string m0 = e.mul(mb, e.idx(rows));
+  std::string kw = e.mul(nsteps, e.idx(16));
+  std::string stride = e.add(kw, e.idx(8));
+  std::string k0 = e.mul(kstep0, e.idx(16));
+  const bool splitN = cfg.splitN;
+  // Column block of this warp, and (clamped) the one it reads.
+  std::string nbTot = e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
+  std::string nbW = splitN ? e.add(e.mul(nb, e.idx(cfg.warps)), warp) : nb;
+  std::string nbL = splitN ? e.minu(nbW, e.sub(nbTot, e.idx(1))) : nb;
+  std::string np =
+      e.mul(gx, e.idx(kBlockN * (splitN ? cfg.warps : 1)));
+
+  std::string smem = e.op(std::string("gpu.dynamic_shared_memory : ") + wgI8);
+  // Shared memory: [weight stages][activation tile]; the reduction buffer
+  // and flag reuse it after the main loop.
+  const unsigned S = cfg.stages;
+  const unsigned wBytes = S * cfg.chunkBytes();
+  // Only min(M, rows) activation rows are allocated and loaded.
+  std::string aRowsAlloc = e.minu("%M", e.idx(rows));
+  std::string aElems = e.mul(stride, aRowsAlloc);
+  std::string as = e.op("memref.view " + smem + "[" + e.idx(wBytes) + "][" +
+                        aElems + "] : " + wgI8 + " to " + wgF16);
+  std::string wst;
+  if (S)
+    wst = e.op("memref.view " + smem + "[" + e.idx(0) + "][" +
+               e.idx(wBytes / 4) + "] : " + wgI8 + " to " + wgI32);
+
+  std::string nthreads = e.idx(cfg.threads());
+  // ---- weight / scale loads of one chunk (register prefetch) ------------
+  std::string laneQ = e.div(lane, e.idx(4));
+  std::string nbSteps = e.mul(nbL, kstepsTot);
+  std::string nbGroups = e.mul(nbL, "%ngroups");
+  // k-step offset of this warp inside an iteration (0 when warps split N),
+  // and its slot inside a shared-memory stage.
+  std::string stageWarp = e.mul(warp, e.idx(cfg.unroll));
+  std::string warpBase = splitN ? e.idx(0) : stageWarp;
+  std::string laneR = e.rem(lane, e.idx(4));
+  auto emitLoads = [&](const std::string &chunkIdx) {
+    std::vector<std::string> vals;
+    std::string cbase = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
+                              warpBase);
+    std::vector<std::string> wv, sv, zv;
+    for (unsigned u = 0; u < cfg.unroll; ++u) {
+      std::string ks = e.add(cbase, e.idx(u));
+      std::string base = e.mul(
+          e.add(e.mul(e.add(nbSteps, ks), e.idx(32)), lane),
+          e.idx(vecsPerStep));
+      if (!S)
+        for (unsigned v = 0; v < vecsPerStep; ++v)
+          wv.push_back(e.op("vector.load %qw[" +
+                            e.mul(e.add(base, e.idx(v)), e.idx(4)) +
+                            "] {alignment = 16} : memref<?xi32>, "
+                            "vector<4xi32>"));
+      if (cfg.scaleAfter && u > 0)
+        continue; // one group per warp iteration
+      std::string grp = e.op("arith.shrui " + ks + ", %gshift : index");
+      std::string sidx =
+          e.add(e.mul(e.add(nbGroups, grp), e.idx(8)), laneQ);
+      if (cfg.scaleAfter) {
+        // Scales in the accumulator layout: [nb][g][lane % 4][t][2].
+        std::string cidx = e.mul(
+            e.add(e.mul(e.add(nbGroups, grp), e.idx(4)), laneR), e.idx(2));
+        for (unsigned h = 0; h < 2; ++h)
+          sv.push_back(e.op("memref.load %scc[" + e.add(cidx, e.idx(h)) +
+                            "] : memref<?xvector<8xf16>>"));
+      } else {
+        sv.push_back(
+            e.op("memref.load %sc[" + sidx + "] : memref<?xvector<8xf16>>"));
+      }
+      if (!cfg.symmetric)
+        zv.push_back(
+            e.op("memref.load %zp[" + sidx + "] : memref<?xvector<8xf16>>"));
+    }
+    vals.insert(vals.end(), wv.begin(), wv.end());
+    vals.insert(vals.end(), sv.begin(), sv.end());
+    vals.insert(vals.end(), zv.begin(), zv.end());
+    return vals;
+  };
+  // cp.async of this thread's weight words of chunk `chunkIdx` into `stage`
+  // (each thread reads back only what it copied: no block barrier needed).
+  auto emitCopies = [&](const std::string &chunkIdx, const std::string &st) {
+    std::string cbase = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
+                              warpBase);
+    std::string sbase =
+        e.add(e.mul(st, e.idx(cfg.warps * cfg.unroll)), stageWarp);
+    for (unsigned u = 0; u < cfg.unroll; ++u) {
+      std::string ks = e.add(cbase, e.idx(u));
+      std::string src = e.mul(
+          e.add(e.mul(e.add(nbSteps, ks), e.idx(32)), lane),
+          e.idx(vecsPerStep * 4));
+      std::string dst = e.mul(
+          e.add(e.mul(e.add(sbase, e.idx(u)), e.idx(32)), lane),
+          e.idx(vecsPerStep * 4));
+      for (unsigned v = 0; v < vecsPerStep; ++v)
+        e.op("nvgpu.device_async_copy %qw[" + e.add(src, e.idx(4 * v)) +
+             "], " + wst + "[" + e.add(dst, e.idx(4 * v)) +
+             "], 4 {bypassL1} : memref<?xi32> to " + wgI32);
+    }
+  };
+  const unsigned nW = S ? 0 : cfg.unroll * vecsPerStep;
+  const unsigned nS = cfg.scaleAfter ? 2 : cfg.unroll;
+  const unsigned nZ = cfg.symmetric ? 0 : cfg.scaleAfter ? 1 : cfg.unroll;
+  std::vector<std::string> loadTypes;
+  for (unsigned i = 0; i < nW; ++i)
+    loadTypes.push_back("vector<4xi32>");
+  for (unsigned i = 0; i < nS + nZ; ++i)
+    loadTypes.push_back("vector<8xf16>");
+
+  // First chunk's loads go out before waiting for the activations.
+  std::string hasWork = e.cmp("ugt", nchunks, e.idx(0));
+  std::string pre0 = e.fresh();
+  e.line(pre0 + ":" + std::to_string(loadTypes.size()) + " = scf.if " +
+         hasWork + " -> (" + join(loadTypes) + ") {");
+  ++e.indent;
+  {
+    auto vals = emitLoads(e.idx(0));
+    e.line("scf.yield " + join(vals) + " : " + join(loadTypes));
+  }
+  --e.indent;
+  e.line("} else {");
+  ++e.indent;
+  {
+    std::vector<std::string> zeros;
+    for (auto &t : loadTypes)
+      zeros.push_back(e.constant(t == "vector<4xi32>"
+                                     ? "dense<0> : vector<4xi32>"
+                                     : "dense<0.0> : vector<8xf16>"));
+    e.line("scf.yield " + join(zeros) + " : " + join(loadTypes));
+  }
+  --e.indent;
+  e.line("}");
+
+  auto emitWPrologue = [&]() {
+    for (unsigned p = 0; p + 1 < S; ++p) {
+      std::string ok = e.cmp("ult", e.idx(p), nchunks);
+      e.line("scf.if " + ok + " {");
+      ++e.indent;
+      emitCopies(e.idx(p), e.idx(p));
+      --e.indent;
+      e.line("}");
+      e.line("nvvm.cp.async.commit.group");
+    }
+  };
+  if (S && cfg.gatherA)
+    emitWPrologue();
+
+  // ---- activations -> shared memory ------------------------------------
+  // Only the rows this block owns below M are loaded (rows past M are never
+  // stored, and mma rows are independent).
+  std::string rowsHere = e.minu(e.sub("%M", m0), e.idx(rows));
+  if (!cfg.gatherA) {
+    // 16-byte cp.async chunks, zero-filled past K.
+    std::string perRow = e.mul(nsteps, e.idx(2));
+    std::string row = e.fresh(), cc = e.fresh();
+    e.line("scf.for " + row + " = " + e.idx(0) + " to " + rowsHere +
+           " step " + e.idx(1) + " {");
+    ++e.indent;
+    std::string gm = e.add(m0, row);
+    std::string rowSrc = e.mul(gm, "%K");
+    std::string rowDst = e.mul(row, stride);
+    e.line("scf.for " + cc + " = " + tid + " to " + perRow + " step " +
+           nthreads + " {");
+    ++e.indent;
+    std::string gk = e.add(k0, e.mul(cc, e.idx(8)));
+    std::string inK = e.cmp("ult", gk, "%K");
+    std::string kl = e.select(inK, e.sub("%K", gk), e.idx(0));
+    std::string valid = e.minu(kl, e.idx(8));
+    std::string src = e.select(inK, e.add(rowSrc, gk), e.idx(0));
+    std::string dst = e.add(rowDst, e.mul(cc, e.idx(8)));
+    e.op("nvgpu.device_async_copy %a[" + src + "], " + as + "[" + dst +
+         "], 8, " + valid + " {bypassL1} : memref<?xf16> to " + wgF16);
+    --e.indent;
+    e.line("}");
+    --e.indent;
+    e.line("}");
+    e.line("nvvm.cp.async.commit.group");
+  } else {
+    // Element gather through the permutation (act-order, padding = -1).
+    std::string row = e.fresh(), kk = e.fresh();
+    e.line("scf.for " + row + " = " + e.idx(0) + " to " + rowsHere +
+           " step " + e.idx(1) + " {");
+    ++e.indent;
+    std::string gm = e.add(m0, row);
+    std::string rowSrc = e.mul(gm, "%K");
+    std::string rowDst = e.mul(row, stride);
+    e.line("scf.for " + kk + " = " + tid + " to " + kw + " step " +
+           nthreads + " {");
+    ++e.indent;
+    std::string gk = e.add(k0, kk);
+    std::string p = e.op("memref.load %perm[" + gk + "] : memref<?xi32>");
+    std::string ok = e.cmp("sge", p, e.i32(0), "i32");
+    std::string pi = e.op("arith.index_cast " + p + " : i32 to index");
+    std::string val = e.fresh();
+    e.line(val + " = scf.if " + ok + " -> (f16) {");
+    ++e.indent;
+    std::string ld = e.op("memref.load %a[" + e.add(rowSrc, pi) +
+                          "] : memref<?xf16>");
+    e.line("scf.yield " + ld + " : f16");
+    --e.indent;
+    e.line("} else {");
+    ++e.indent;
+    e.line("scf.yield " + e.constant("0.0 : f16") + " : f16");
+    --e.indent;
+    e.line("}");
+    e.line("memref.store " + val + ", " + as + "[" + e.add(rowDst, kk) +
+           "] : " + wgF16);
+    --e.indent;
+    e.line("}");
+    --e.indent;
+    e.line("}");
+  }
+
+
+  if (S && !cfg.gatherA)
+    emitWPrologue();
+
+  // ---- main loop ---------------------------------------------------------
+  std::vector<std::string> iterArgs, iterInit, iterTypes;
+  std::string accZero = e.constant("dense<0.0> : vector<2x2xf32>");
+  for (unsigned i = 0; i < nAcc; ++i) {
+    iterArgs.push_back("%acc" + std::to_string(i));
+    iterInit.push_back(accZero);
+    iterTypes.push_back("vector<2x2xf32>");
+  }
+  for (unsigned i = 0; i < loadTypes.size(); ++i) {
+    iterArgs.push_back("%ld" + std::to_string(i));
+    iterInit.push_back(pre0 + "#" + std::to_string(i));
+    iterTypes.push_back(loadTypes[i]);
+  }
+  std::string loop = e.fresh();
+  std::string c = e.fresh();
+  {
+    std::string header = loop + ":" + std::to_string(iterArgs.size()) +
+                         " = scf.for " + c + " = " + e.idx(0) + " to " +
+                         nchunks + " step " + e.idx(1) + " iter_args(";
+    for (size_t i = 0; i < iterArgs.size(); ++i)
+      header += (i ? ", " : "") + iterArgs[i] + " = " + iterInit[i];
+    header += ") -> (" + join(iterTypes) + ") {";
+    e.line(header);
+  }
+  ++e.indent;
+  // Prefetch the next chunk.
+  std::string cn = e.add(c, e.idx(1));
+  std::string more = e.cmp("ult", cn, nchunks);
+  std::string nxt = e.fresh();
+  e.line(nxt + ":" + std::to_string(loadTypes.size()) + " = scf.if " + more +
+         " -> (" + join(loadTypes) + ") {");
+  ++e.indent;
+  {
+    auto vals = emitLoads(cn);
+    e.line("scf.yield " + join(vals) + " : " + join(loadTypes));
+  }
+  --e.indent;
+  e.line("} else {");
+  ++e.indent;
+  {
+    std::vector<std::string> old;
+    for (unsigned i = 0; i < loadTypes.size(); ++i)
+      old.push_back("%ld" + std::to_string(i));
+    e.line("scf.yield " + join(old) + " : " + join(loadTypes));
+  }
+  --e.indent;
+  e.line("}");
+
+  // The activations are waited for only now, after the first two chunks'
+  // weight loads are in flight.
+  std::string stage;
+  if (S) {
+    // Refill the stage consumed in the previous iteration, S - 1 ahead.
+    std::string ahead = e.add(c, e.idx(S - 1));
+    std::string okA = e.cmp("ult", ahead, nchunks);
+    e.line("scf.if " + okA + " {");
+    ++e.indent;
+    emitCopies(ahead, e.rem(ahead, e.idx(S)));
+    --e.indent;
+    e.line("}");
+    e.line("nvvm.cp.async.commit.group");
+    e.line("nvvm.cp.async.wait.group " + std::to_string(S - 1));
+    stage = e.rem(c, e.idx(S));
+  }
+  std::string first = e.cmp("eq", c, e.idx(0));
+  e.line("scf.if " + first + " {");
+  ++e.indent;
+  if (!cfg.gatherA && !S)
+    e.line("nvvm.cp.async.wait.group 0");
+  e.line("gpu.barrier");
+  --e.indent;
+  e.line("}");
+  // Compute on the current chunk.
+  std::vector<std::string> acc;
+  for (unsigned i = 0; i < nAcc; ++i)
+    acc.push_back("%acc" + std::to_string(i));
+  std::string magic = e.constant("dense<1677747200> : vector<4xi32>");
+  std::string lstepBase = e.add(e.mul(c, e.idx(chunk)), warpBase);
+  std::string aRowLane = e.rem(lane, e.idx(16));
+  std::string aColLane = e.mul(e.div(lane, e.idx(16)), e.idx(8));
+  auto weightVec = [&](unsigned u, unsigned v) -> std::string {
+    if (!S)
+      return "%ld" + std::to_string(u * vecsPerStep + v);
+    std::string idx = e.mul(
+        e.add(e.mul(e.add(e.add(e.mul(stage, e.idx(cfg.warps * cfg.unroll)),
+                                stageWarp),
+                          e.idx(u)),
+                    e.idx(32)),
+              lane),
+        e.idx(vecsPerStep * 4));
+    return e.op("vector.load " + wst + "[" + e.add(idx, e.idx(4 * v)) +
+                "] {alignment = 16} : " + wgI32 + ", vector<4xi32>");
+  };
+  // With scaleAfter, the mma accumulate unscaled (q - z) products of one
+  // group and the iteration's sum is scaled per output column in f32.
+  std::vector<std::string> tmp(nAcc, accZero);
+  std::vector<std::string> &dst = cfg.scaleAfter ? tmp : acc;
+  for (unsigned u = 0; u < cfg.unroll; ++u) {
+    std::string ls = e.add(lstepBase, e.idx(u));
+    std::string acol = e.add(e.mul(ls, e.idx(16)), aColLane);
+    std::vector<std::string> afrag;
+    for (unsigned i = 0; i < cfg.mTiles; ++i) {
+      // Rows past M repeat the last loaded row (their outputs are dropped).
+      std::string arow = e.minu(e.add(aRowLane, e.idx(16 * i)),
+                                e.sub(rowsHere, e.idx(1)));
+      std::string aidx = e.add(e.mul(arow, stride), acol);
+      afrag.push_back(e.op("nvgpu.ldmatrix " + as + "[" + aidx +
+                           "] {numTiles = 4 : i32, transpose = false} : " +
+                           wgF16 + " -> vector<4x2xf16>"));
+    }
+    std::string sv = cfg.scaleAfter ? "" : "%ld" + std::to_string(nW + u);
+    // Per-tile zero-point constants: zlo = 1024 + z, zhi = -(64 + z).
+    std::string zlo, zhi;
+    if (cfg.symmetric) {
+      zlo = e.constant("dense<" + f16(1024 + zSym) + "> : vector<8xf16>");
+      zhi = e.constant("dense<" + f16(-(64 + zSym)) + "> : vector<8xf16>");
+    } else {
+      std::string zv =
+          "%ld" + std::to_string(nW + nS + (cfg.scaleAfter ? 0 : u));
+      zlo = e.op("arith.addf " + zv + ", " +
+                 e.constant("dense<" + f16(1024) + "> : vector<8xf16>") +
+                 " : vector<8xf16>");
+      if (cfg.bits == 4)
+        zhi = e.op("arith.negf " +
+                   e.op("arith.addf " + zv + ", " +
+                        e.constant("dense<" + f16(64) +
+                                   "> : vector<8xf16>") +
+                        " : vector<8xf16>") +
+                   " : vector<8xf16>");
+    }
+    auto shuffle = [&](const std::string &v, const std::vector<int> &m) {
+      if (v.empty())
+        return std::string();
+      std::string mask;
+      for (size_t i = 0; i < m.size(); ++i)
+        mask += (i ? ", " : "") + std::to_string(m[i]);
+      return e.op("vector.shuffle " + v + ", " + v + " [" + mask +
+                  "] : vector<8xf16>, vector<8xf16>");
+    };
+    auto magicOf = [&](const std::string &w, int64_t mask) {
+      std::string m = e.op("arith.andi " + w + ", " +
+                           e.constant("dense<" + std::to_string(mask) +
+                                      "> : vector<4xi32>") +
+                           " : vector<4xi32>");
+      std::string o = e.op("arith.ori " + m + ", " + magic + " : vector<4xi32>");
+      return e.op("vector.bitcast " + o + " : vector<4xi32> to vector<8xf16>");
+    };
+    auto dqLo = [&](const std::string &x, const std::string &z,
+                    const std::string &s) {
+      std::string d = e.op("arith.subf " + x + ", " + z + " : vector<8xf16>");
+      if (s.empty())
+        return d;
+      return e.op("arith.mulf " + d + ", " + s + " : vector<8xf16>");
+    };
+    auto dqHi = [&](const std::string &x, const std::string &z,
+                    const std::string &s) {
+      // x * (1/16) is exact; so is adding -(64 + z). (A math.fma on f16
+      // would be promoted to f32 by the NVVM lowering.)
+      std::string x16 = e.op(
+          "arith.mulf " + x + ", " +
+          e.constant("dense<" + f16(0.0625) + "> : vector<8xf16>") +
+          " fastmath<contract> : vector<8xf16>");
+      std::string d = e.op("arith.addf " + x16 + ", " + z +
+                           " fastmath<contract> : vector<8xf16>");
+      if (s.empty())
+        return d;
+      return e.op("arith.mulf " + d + ", " + s + " : vector<8xf16>");
+    };
+    // btile[t] = (pairH0 : vector<8xf16>, offset) — fragments by n8 tile.
+    std::vector<std::pair<std::string, std::string>> lohi(8);
+    std::vector<unsigned> lohiOff(8);
+    if (cfg.bits == 4) {
+      std::string w = weightVec(u, 0);
+      std::vector<int> even = {0, 0, 2, 2, 4, 4, 6, 6};
+      std::vector<int> odd = {1, 1, 3, 3, 5, 5, 7, 7};
+      std::string sE = shuffle(sv, even), sO = shuffle(sv, odd);
+      std::string zloE = shuffle(zlo, even), zloO = shuffle(zlo, odd);
+      std::string zhiE = shuffle(zhi, even), zhiO = shuffle(zhi, odd);
+      std::string w8 = e.op("arith.shrui " + w + ", " +
+                            e.constant("dense<8> : vector<4xi32>") +
+                            " : vector<4xi32>");
+      std::string l0 = dqLo(magicOf(w, 0x000f000f), zloE, sE);
+      std::string h0 = dqHi(magicOf(w, 0x00f000f0), zhiE, sE);
+      std::string l1 = dqLo(magicOf(w8, 0x000f000f), zloO, sO);
+      std::string h1 = dqHi(magicOf(w8, 0x00f000f0), zhiO, sO);
+      for (unsigned j = 0; j < 4; ++j) {
+        lohi[2 * j] = {l0, h0};
+        lohi[2 * j + 1] = {l1, h1};
+        lohiOff[2 * j] = lohiOff[2 * j + 1] = 2 * j;
+      }
+    } else {
+      for (unsigned half = 0; half < 2; ++half) {
+        std::string w = weightVec(u, half);
+        std::vector<int> m;
+        for (int j = 0; j < 4; ++j)
+          m.push_back(4 * half + j), m.push_back(4 * half + j);
+        std::string s = shuffle(sv, m), z = shuffle(zlo, m);
+        std::string w8 = e.op("arith.shrui " + w + ", " +
+                              e.constant("dense<8> : vector<4xi32>") +
+                              " : vector<4xi32>");
+        std::string l = dqLo(magicOf(w, 0x00ff00ff), z, s);
+        std::string h = dqLo(magicOf(w8, 0x00ff00ff), z, s);
+        for (unsigned j = 0; j < 4; ++j) {
+          lohi[4 * half + j] = {l, h};
+          lohiOff[4 * half + j] = 2 * j;
+        }
+      }
+    }
+    for (unsigned t = 0; t < 8; ++t) {
+      unsigned o = lohiOff[t];
+      std::string p0 = e.op("vector.shuffle " + lohi[t].first + ", " +
+                            lohi[t].first + " [" + std::to_string(o) + ", " +
+                            std::to_string(o + 1) +
+                            "] : vector<8xf16>, vector<8xf16>");
+      std::string p1 = e.op("vector.shuffle " + lohi[t].second + ", " +
+                            lohi[t].second + " [" + std::to_string(o) + ", " +
+                            std::to_string(o + 1) +
+                            "] : vector<8xf16>, vector<8xf16>");
+      std::string b0 = e.op(
+          "vector.insert " + p0 + ", " +
+          e.constant("dense<0.0> : vector<2x2xf16>") +
+          " [0] : vector<2xf16> into vector<2x2xf16>");
+      std::string b = e.op("vector.insert " + p1 + ", " + b0 +
+                           " [1] : vector<2xf16> into vector<2x2xf16>");
+      for (unsigned i = 0; i < cfg.mTiles; ++i) {
+        unsigned a = i * 8 + t;
+        dst[a] = e.op("nvgpu.mma.sync(" + afrag[i] + ", " + b + ", " + dst[a] +
+                      ") {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, "
+                      "vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>");
+      }
+    }
+  }
+  if (cfg.scaleAfter) {
+    for (unsigned t = 0; t < 8; ++t) {
+      std::string sv = "%ld" + std::to_string(nW + t / 4);
+      unsigned o = (t % 4) * 2;
+      std::string s2 = e.op("vector.shuffle " + sv + ", " + sv + " [" +
+                            std::to_string(o) + ", " + std::to_string(o + 1) +
+                            "] : vector<8xf16>, vector<8xf16>");
+      std::string s2f =
+          e.op("arith.extf " + s2 + " : vector<2xf16> to vector<2xf32>");
+      std::string sb0 = e.op("vector.insert " + s2f + ", " + accZero +
+                             " [0] : vector<2xf32> into vector<2x2xf32>");
+      std::string sb = e.op("vector.insert " + s2f + ", " + sb0 +
+                            " [1] : vector<2xf32> into vector<2x2xf32>");
+      for (unsigned i = 0; i < cfg.mTiles; ++i) {
+        unsigned a = i * 8 + t;
+        std::string m = e.op("arith.mulf " + tmp[a] + ", " + sb +
+                             " fastmath<contract> : vector<2x2xf32>");
+        acc[a] = e.op("arith.addf " + acc[a] + ", " + m +
+                      " fastmath<contract> : vector<2x2xf32>");
+      }
+    }
+  }
+  {
+    std::vector<std::string> yields = acc;
+    for (unsigned i = 0; i < loadTypes.size(); ++i)
+      yields.push_back(nxt + "#" + std::to_string(i));
+    e.line("scf.yield " + join(yields) + " : " + join(iterTypes));
+  }
+  --e.indent;
+  e.line("}");
+
+  if (splitN) {
+    emitSplitNEpilogue(e, cfg, loop, m0, nbW, nbTot, nb, mb, gx, split, np,
+                       tid, nthreads, laneQ, lane, smem,
+                       e.add(e.mul(aElems, e.idx(2)), e.idx(wBytes)));
+  } else {
+  // ---- in-block reduction over warps (fixed order) -----------------------
+  e.line("gpu.barrier");
+  std::string redElems = e.idx(cfg.warps * rows * kBlockN);
+  std::string red = e.op("memref.view " + smem + "[" + e.idx(0) + "][" +
+                         redElems + "] : " + wgI8 + " to " + wgF32);
+  std::string rowLane = laneQ;
+  std::string colLane = e.mul(e.rem(lane, e.idx(4)), e.idx(2));
+  std::string warpRow = e.mul(warp, e.idx(rows));
+  for (unsigned i = 0; i < cfg.mTiles; ++i)
+    for (unsigned t = 0; t < 8; ++t) {
+      std::string a = loop + "#" + std::to_string(i * 8 + t);
+      for (unsigned h = 0; h < 2; ++h) {
+        std::string v = e.op("vector.extract " + a + "[" + std::to_string(h) +
+                             "] : vector<2xf32> from vector<2x2xf32>");
+        std::string r = e.add(warpRow, e.add(rowLane, e.idx(16 * i + 8 * h)));
+        std::string idx = e.add(e.mul(r, e.idx(kBlockN)),
+                                e.add(colLane, e.idx(8 * t)));
+        e.line("vector.store " + v + ", " + red + "[" + idx + "] : " + wgF32 +
+               ", vector<2xf32>");
+      }
+    }
+  e.line("gpu.barrier");
+
+  // Flag word for the split-K "last block reduces" protocol lives after the
+  // larger of the two regions; its offset depends on the split length.
+  std::string aBytes = e.mul(aElems, e.idx(2));
+  std::string redBytes = e.idx(cfg.warps * rows * kBlockN * 4);
+  std::string big = e.op("arith.maxui " + e.add(aBytes, e.idx(wBytes)) +
+                         ", " + redBytes + " : index");
+  std::string flagByte =
+      e.mul(e.div(e.add(big, e.idx(15)), e.idx(16)), e.idx(16));
+  std::string flag = e.op("memref.view " + smem + "[" + flagByte + "][" +
+                          e.idx(4) + "] : " + wgI8 + " to " + wgI32);
+
+  std::string mLeft = e.sub("%M", m0);
+  std::string rowsValid = e.minu(mLeft, e.idx(rows));
+  std::string outElems = e.mul(rowsValid, e.idx(kBlockN));
+  std::string nbCol = e.mul(nb, e.idx(kBlockN));
+  std::string single = e.cmp("eq", "%nsplit", e.idx(1));
+
+  auto sumWarps = [&](const std::string &row, const std::string &col) {
+    std::string s = e.constant("0.0 : f32");
+    for (unsigned w = 0; w < cfg.warps; ++w) {
+      std::string idx =
+          e.add(e.mul(e.add(row, e.idx(w * rows)), e.idx(kBlockN)), col);
+      std::string x = e.op("memref.load " + red + "[" + idx + "] : " + wgF32);
+      s = e.op("arith.addf " + s + ", " + x + " : f32");
+    }
+    return s;
+  };
+
+  e.line("scf.if " + single + " {");
+  ++e.indent;
+  {
+    std::string el = e.fresh();
+    e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
+           nthreads + " {");
+    ++e.indent;
+    std::string row = e.div(el, e.idx(kBlockN));
+    std::string col = e.rem(el, e.idx(kBlockN));
+    std::string n = e.add(nbCol, col);
+    std::string s = sumWarps(row, col);
+    std::string inN = e.cmp("ult", n, "%N");
+    e.line("scf.if " + inN + " {");
+    ++e.indent;
+    std::string h = e.op("arith.truncf " + s + " : f32 to f16");
+    e.line("memref.store " + h + ", %out[" +
+           e.add(e.mul(e.add(m0, row), "%N"), n) + "] : memref<?xf16>");
+    --e.indent;
+    e.line("}");
+    --e.indent;
+    e.line("}");
+  }
+  --e.indent;
+  e.line("} else {");
+  ++e.indent;
+  {
+    // Partial sums to the workspace [split][M][Np] (f32).
+    std::string el = e.fresh();
+    e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
+           nthreads + " {");
+    ++e.indent;
+    std::string row = e.div(el, e.idx(kBlockN));
+    std::string col = e.rem(el, e.idx(kBlockN));
+    std::string s = sumWarps(row, col);
+    std::string widx = e.add(
+        e.mul(e.add(e.mul(split, "%M"), e.add(m0, row)), np),
+        e.add(nbCol, col));
+    e.line("memref.store " + s + ", %ws[" + widx + "] : memref<?xf32>");
+    --e.indent;
+    e.line("}");
+    e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
+           "() -> ()");
+    e.line("gpu.barrier");
+    std::string t0 = e.cmp("eq", tid, e.idx(0));
+    std::string cidx = e.add(e.mul(mb, gx), nb);
+    e.line("scf.if " + t0 + " {");
+    ++e.indent;
+    std::string old = e.op("memref.atomic_rmw addi " + e.i32(1) + ", %cnt[" +
+                           cidx + "] : (i32, memref<?xi32>) -> i32");
+    e.line("memref.store " + old + ", " + flag + "[" + e.idx(0) + "] : " +
+           wgI32);
+    --e.indent;
+    e.line("}");
+    e.line("gpu.barrier");
+    std::string seen =
+        e.op("memref.load " + flag + "[" + e.idx(0) + "] : " + wgI32);
+    std::string lastI = e.op("arith.index_cast " + seen + " : i32 to index");
+    std::string isLast = e.cmp("eq", lastI, e.sub("%nsplit", e.idx(1)));
+    e.line("scf.if " + isLast + " {");
+    ++e.indent;
+    e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
+           "() -> ()");
+    std::string el2 = e.fresh();
+    e.line("scf.for " + el2 + " = " + tid + " to " + outElems + " step " +
+           nthreads + " {");
+    ++e.indent;
+    std::string row2 = e.div(el2, e.idx(kBlockN));
+    std::string col2 = e.rem(el2, e.idx(kBlockN));
+    std::string n2 = e.add(nbCol, col2);
+    std::string inN = e.cmp("ult", n2, "%N");
+    e.line("scf.if " + inN + " {");
+    ++e.indent;
+    std::string sp = e.fresh(), accS = e.fresh(), res = e.fresh();
+    e.line(res + " = scf.for " + sp + " = " + e.idx(0) + " to %nsplit step " +
+           e.idx(1) + " iter_args(" + accS + " = " + e.constant("0.0 : f32") +
+           ") -> (f32) {");
+    ++e.indent;
+    std::string widx2 = e.add(
+        e.mul(e.add(e.mul(sp, "%M"), e.add(m0, row2)), np), n2);
+    std::string x = e.op("memref.load %ws[" + widx2 + "] : memref<?xf32>");
+    std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
+    e.line("scf.yield " + s2 + " : f32");
+    --e.indent;
+    e.line("}");
+    std::string h = e.op("arith.truncf " + res + " : f32 to f16");
+    e.line("memref.store " + h + ", %out[" +
+           e.add(e.mul(e.add(m0, row2), "%N"), n2) + "] : memref<?xf16>");
+    --e.indent;
+    e.line("}");
+    --e.indent;
+    e.line("}");
+    e.line("scf.if " + t0 + " {");
+    ++e.indent;
+    e.line("memref.store " + e.i32(0) + ", %cnt[" + cidx +
+           "] : memref<?xi32>");
+    --e.indent;
+    e.line("}");
+    --e.indent;
+    e.line("}");
+  }
+  --e.indent;
+  e.line("}");
+  }
+  e.line("gpu.return");
+
+  std::string fn;
+  llvm::raw_string_ostream os(fn);
+  os << "  gpu.func @" << cfg.kernelName()
+     << "(%qw: memref<?xi32>, %sc: memref<?xvector<8xf16>>, "
+        "%zp: memref<?xvector<8xf16>>, %a: memref<?xf16>, %perm: "
+        "memref<?xi32>, %out: memref<?xf16>, %ws: memref<?xf32>, %cnt: "
+        "memref<?xi32>, %scc: memref<?xvector<8xf16>>, %M: index, %N: "
+        "index, %K: index, %Kp: index, %sps: index, %nsplit: index, "
+        "%gshift: index, %ngroups: index) kernel "
+        "attributes {known_block_size = array<i32: "
+     << cfg.threads() << ", 1, 1>, nvvm.maxntid = array<i32: "
+     << cfg.threads() << ", 1, 1>";
+  if (cfg.minBlocksPerSm)
+    os << ", nvvm.minctasm = " << cfg.minBlocksPerSm << " : i32";
+  os << "} {\n";
+  os << e.prologue << e.body << "  }\n";
+  return fn;
+}
+
+OwningOpRef<ModuleOp>
+mlir::qm::gpu::buildDequantGemmModule(MLIRContext &ctx,
+                                      ArrayRef<DequantGemmConfig> configs) {
+  std::string text = "module attributes {gpu.container_module} {\n"
+                     "gpu.module @qm_dqgemm {\n";
+  for (const DequantGemmConfig &cfg : configs)
+    text += emitDequantGemmFunc(cfg);
+  text += "}\n}\n";
+  return parseSourceString<ModuleOp>(text, &ctx);
+}

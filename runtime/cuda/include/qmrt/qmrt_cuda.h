@@ -1,0 +1,121 @@
+/*===- qmrt_cuda.h - quant-mlir CUDA runtime (driver API) ----------*- C -*-===
+ *
+ * Part of quant-mlir. Loads the generated dequant-GEMM cubins, packs
+ * quantized weights into the `gpu_tiled` layout, manages device buffers and
+ * launches the kernels. No MLIR dependency. Every CUDA call is checked; on
+ * failure a function returns non-zero and qmrt_cuda_last_error() names the
+ * call and the CUDA error.
+ *===----------------------------------------------------------------------===*/
+#ifndef QMRT_QMRT_CUDA_H
+#define QMRT_QMRT_CUDA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*--- packing (host only, no CUDA) ----------------------------------------*/
+
+/* The `gpu_tiled` layout of one quantized K x N weight (see
+ * passes/Codegen/GPU/Rationale.md). Host arrays are malloc'ed; free with
+ * qmrt_packed_free. */
+typedef struct qmrt_packed_weight {
+  int bits, symmetric, gather;
+  int64_t K, N;      /* logical shape */
+  int64_t Kp, Np;    /* padded: Kp % 512 == 0, Np % 64 == 0 */
+  int64_t gshift;    /* group of k-step ks is ks >> gshift */
+  int64_t ngroups;   /* groups in the tiled scale array */
+  uint32_t *qw;      /* Np/64 * Kp/16 * 32 * (bits == 4 ? 4 : 8) words */
+  uint16_t *scales;  /* f16 bits, Np/64 * ngroups * 64 */
+  uint16_t *zeros;   /* f16 bits, same shape; NULL when symmetric */
+  uint16_t *scales_c; /* f16 bits, accumulator order [nb][g][lane%4][t][2] */
+  int32_t *perm;     /* Kp entries (-1 = padding); NULL unless gather */
+  size_t qw_words, scale_elems;
+} qmrt_packed_weight;
+
+/* codes: N x K (row n, one code per byte, values < 2^bits); scales: N x G
+ * floats (rounded to f16); zeros: N x G or NULL (symmetric, z = 2^(bits-1));
+ * g_idx: K entries or NULL; group_size: 0 or >= K means per-channel.
+ * G = ceil(K / group_size) (1 per-channel). Returns 0 on success. */
+int qmrt_pack_gpu_tiled(int bits, int64_t K, int64_t N, int64_t group_size,
+                        const uint8_t *codes, const float *scales,
+                        const uint8_t *zeros, const int32_t *g_idx,
+                        qmrt_packed_weight *out);
+void qmrt_packed_free(qmrt_packed_weight *w);
+
+/*--- device runtime -------------------------------------------------------*/
+
+typedef struct qmrt_cuda_ctx qmrt_cuda_ctx;
+typedef unsigned long long qmrt_devptr; /* CUdeviceptr */
+
+const char *qmrt_cuda_last_error(void);
+
+/* Retains the primary context of `device`, loads `cubin_path` and reads the
+ * kernel table from `manifest_path` (manifest.txt of quant-gpu-gen). */
+int qmrt_cuda_create(int device, const char *cubin_path,
+                     const char *manifest_path, qmrt_cuda_ctx **out);
+void qmrt_cuda_destroy(qmrt_cuda_ctx *ctx);
+int qmrt_cuda_sm_count(qmrt_cuda_ctx *ctx);
+
+int qmrt_cuda_alloc(qmrt_cuda_ctx *ctx, size_t bytes, qmrt_devptr *out);
+int qmrt_cuda_free(qmrt_cuda_ctx *ctx, qmrt_devptr p);
+int qmrt_cuda_upload(qmrt_cuda_ctx *ctx, qmrt_devptr dst, const void *src,
+                     size_t bytes);
+int qmrt_cuda_download(qmrt_cuda_ctx *ctx, void *dst, qmrt_devptr src,
+                       size_t bytes);
+int qmrt_cuda_memset8(qmrt_cuda_ctx *ctx, qmrt_devptr dst, unsigned char v,
+                      size_t bytes);
+int qmrt_cuda_sync(qmrt_cuda_ctx *ctx);
+
+/* A packed weight on the device. */
+typedef struct qmrt_cuda_weight {
+  qmrt_packed_weight meta; /* host arrays released after upload (NULL) */
+  qmrt_devptr qw, scales, zeros, perm, scales_c;
+} qmrt_cuda_weight;
+
+int qmrt_cuda_weight_upload(qmrt_cuda_ctx *ctx, const qmrt_packed_weight *w,
+                            qmrt_cuda_weight *out);
+void qmrt_cuda_weight_free(qmrt_cuda_ctx *ctx, qmrt_cuda_weight *w);
+
+/* Launch plan: which kernel, split-K. */
+typedef struct qmrt_cuda_plan {
+  int kernel;           /* index in the manifest */
+  int64_t m_tile;       /* rows per block */
+  int64_t nsplit, sps;  /* K splits, k16-steps per split */
+  unsigned grid[3], block, smem;
+} qmrt_cuda_plan;
+
+/* Heuristic tile/split choice for (M, K, N); `max_chunks_per_split` <= 0
+ * uses the default. */
+int qmrt_cuda_plan_for(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
+                       int64_t M, int max_chunks_per_split,
+                       qmrt_cuda_plan *out);
+/* Same, with the kernel's warp count (0 = default), the blocks-per-SM
+ * target of the split heuristic (0 = default) and the warp layout (split_n:
+ * 1 = warps split N, 0 = warps split K, -1 = default) chosen by the caller. */
+int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
+                          int64_t M, int max_chunks_per_split, int warps,
+                          int blocks_per_sm, int split_n,
+                          qmrt_cuda_plan *out);
+/* Same, choosing whether kernels that scale the accumulators once per group
+ * are preferred (1), avoided (0) or the default (-1, preferred). */
+int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
+                           int64_t M, int max_chunks_per_split, int warps,
+                           int blocks_per_sm, int split_n, int scale_after,
+                           qmrt_cuda_plan *out);
+/* Grows the split-K workspace / counters for `plan` (call before graph
+ * capture). */
+int qmrt_cuda_reserve(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
+                      int64_t M, const qmrt_cuda_plan *plan);
+/* out[M x N] (f16) = a[M x K] (f16) * W on `stream` (0 = default). */
+int qmrt_cuda_matmul(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
+                     qmrt_devptr a, qmrt_devptr out, int64_t M,
+                     const qmrt_cuda_plan *plan, void *stream);
+const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *ctx, int kernel);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* QMRT_QMRT_CUDA_H */

@@ -1,0 +1,478 @@
+//===- qmrt_cuda.cpp - CUDA driver API runtime for the dequant GEMM -------===//
+//
+// Part of quant-mlir. Every CUDA call goes through QMRT_CU, which records
+// the call, its CUDA error name and the calling function.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmrt/qmrt_cuda.h"
+
+#include <cuda.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+thread_local std::string lastError;
+
+bool cuCheck(CUresult r, const char *call, const char *fn) {
+  if (r == CUDA_SUCCESS)
+    return true;
+  const char *name = nullptr, *str = nullptr;
+  cuGetErrorName(r, &name);
+  cuGetErrorString(r, &str);
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%s: %s failed (%s: %s)", fn, call,
+                name ? name : "?", str ? str : "?");
+  lastError = buf;
+  return false;
+}
+#define QMRT_CU(call)                                                          \
+  do {                                                                         \
+    if (!cuCheck((call), #call, __func__))                                     \
+      return 1;                                                                \
+  } while (0)
+
+int fail(const std::string &msg) {
+  lastError = msg;
+  return 1;
+}
+
+struct KernelInfo {
+  std::string name;
+  int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
+      stages = 0, splitn = 0, scaleafter = 0;
+  CUfunction fn = nullptr;
+  int smemConfigured = 0;
+};
+} // namespace
+
+struct qmrt_cuda_ctx {
+  CUdevice dev = 0;
+  CUcontext cuctx = nullptr;
+  CUmodule mod = nullptr;
+  int smCount = 0, maxSmemOptin = 0;
+  std::vector<KernelInfo> kernels;
+  CUdeviceptr ws = 0, cnt = 0;
+  size_t wsBytes = 0, cntBytes = 0;
+};
+
+extern "C" void qmrt_cuda_set_error(const char *msg) { lastError = msg; }
+extern "C" const char *qmrt_cuda_last_error(void) { return lastError.c_str(); }
+
+extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
+                                const char *manifest_path,
+                                qmrt_cuda_ctx **out) {
+  auto *c = new qmrt_cuda_ctx();
+  *out = nullptr;
+  auto bail = [&]() {
+    delete c;
+    return 1;
+  };
+  if (!cuCheck(cuInit(0), "cuInit(0)", __func__) ||
+      !cuCheck(cuDeviceGet(&c->dev, device), "cuDeviceGet", __func__) ||
+      !cuCheck(cuDevicePrimaryCtxRetain(&c->cuctx, c->dev),
+               "cuDevicePrimaryCtxRetain", __func__) ||
+      !cuCheck(cuCtxSetCurrent(c->cuctx), "cuCtxSetCurrent", __func__) ||
+      !cuCheck(cuDeviceGetAttribute(&c->smCount,
+                                    CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+                                    c->dev),
+               "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", __func__) ||
+      !cuCheck(cuDeviceGetAttribute(
+                   &c->maxSmemOptin,
+                   CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN,
+                   c->dev),
+               "cuDeviceGetAttribute(MAX_SHARED_MEMORY_PER_BLOCK_OPTIN)",
+               __func__))
+    return bail();
+  std::ifstream f(cubin_path, std::ios::binary);
+  if (!f) {
+    fail(std::string("qmrt_cuda_create: cannot read cubin '") + cubin_path +
+         "'");
+    return bail();
+  }
+  std::string image((std::istreambuf_iterator<char>(f)),
+                    std::istreambuf_iterator<char>());
+  if (!cuCheck(cuModuleLoadData(&c->mod, image.data()), "cuModuleLoadData",
+               __func__))
+    return bail();
+  std::ifstream m(manifest_path);
+  if (!m) {
+    fail(std::string("qmrt_cuda_create: cannot read manifest '") +
+         manifest_path + "'");
+    return bail();
+  }
+  std::string line;
+  while (std::getline(m, line)) {
+    if (line.empty())
+      continue;
+    std::istringstream ls(line);
+    KernelInfo k;
+    ls >> k.name;
+    std::string kv;
+    while (ls >> kv) {
+      auto eq = kv.find('=');
+      if (eq == std::string::npos)
+        continue;
+      std::string key = kv.substr(0, eq);
+      int v = std::atoi(kv.c_str() + eq + 1);
+      if (key == "bits") k.bits = v;
+      else if (key == "sym") k.sym = v;
+      else if (key == "gather") k.gather = v;
+      else if (key == "mtiles") k.mtiles = v;
+      else if (key == "warps") k.warps = v;
+      else if (key == "unroll") k.unroll = v;
+      else if (key == "stages") k.stages = v;
+      else if (key == "splitn") k.splitn = v;
+      else if (key == "scaleafter") k.scaleafter = v;
+    }
+    if (!cuCheck(cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()),
+                 ("cuModuleGetFunction(" + k.name + ")").c_str(), __func__))
+      return bail();
+    c->kernels.push_back(k);
+  }
+  if (c->kernels.empty()) {
+    fail(std::string("qmrt_cuda_create: no kernels in manifest '") +
+         manifest_path + "'");
+    return bail();
+  }
+  *out = c;
+  return 0;
+}
+
+extern "C" void qmrt_cuda_destroy(qmrt_cuda_ctx *c) {
+  if (!c)
+    return;
+  if (c->ws)
+    cuMemFree(c->ws);
+  if (c->cnt)
+    cuMemFree(c->cnt);
+  if (c->mod)
+    cuModuleUnload(c->mod);
+  if (c->cuctx)
+    cuDevicePrimaryCtxRelease(c->dev);
+  delete c;
+}
+
+extern "C" int qmrt_cuda_sm_count(qmrt_cuda_ctx *c) { return c->smCount; }
+
+extern "C" int qmrt_cuda_alloc(qmrt_cuda_ctx *, size_t bytes,
+                               qmrt_devptr *out) {
+  CUdeviceptr p = 0;
+  QMRT_CU(cuMemAlloc(&p, bytes ? bytes : 16));
+  *out = p;
+  return 0;
+}
+extern "C" int qmrt_cuda_free(qmrt_cuda_ctx *, qmrt_devptr p) {
+  if (p)
+    QMRT_CU(cuMemFree(p));
+  return 0;
+}
+extern "C" int qmrt_cuda_upload(qmrt_cuda_ctx *, qmrt_devptr dst,
+                                const void *src, size_t bytes) {
+  QMRT_CU(cuMemcpyHtoD(dst, src, bytes));
+  return 0;
+}
+extern "C" int qmrt_cuda_download(qmrt_cuda_ctx *, void *dst, qmrt_devptr src,
+                                  size_t bytes) {
+  QMRT_CU(cuMemcpyDtoH(dst, src, bytes));
+  return 0;
+}
+extern "C" int qmrt_cuda_memset8(qmrt_cuda_ctx *, qmrt_devptr dst,
+                                 unsigned char v, size_t bytes) {
+  QMRT_CU(cuMemsetD8(dst, v, bytes));
+  return 0;
+}
+extern "C" int qmrt_cuda_sync(qmrt_cuda_ctx *) {
+  QMRT_CU(cuCtxSynchronize());
+  return 0;
+}
+
+extern "C" int qmrt_cuda_weight_upload(qmrt_cuda_ctx *c,
+                                       const qmrt_packed_weight *w,
+                                       qmrt_cuda_weight *out) {
+  qmrt_cuda_weight d{};
+  d.meta = *w;
+  d.meta.qw = nullptr;
+  d.meta.scales = d.meta.zeros = d.meta.scales_c = nullptr;
+  d.meta.perm = nullptr;
+  if (qmrt_cuda_alloc(c, w->qw_words * 4, &d.qw) ||
+      qmrt_cuda_upload(c, d.qw, w->qw, w->qw_words * 4) ||
+      qmrt_cuda_alloc(c, w->scale_elems * 2, &d.scales) ||
+      qmrt_cuda_upload(c, d.scales, w->scales, w->scale_elems * 2) ||
+      qmrt_cuda_alloc(c, w->scale_elems * 2, &d.scales_c) ||
+      qmrt_cuda_upload(c, d.scales_c, w->scales_c, w->scale_elems * 2))
+    return 1;
+  if (w->zeros && (qmrt_cuda_alloc(c, w->scale_elems * 2, &d.zeros) ||
+                   qmrt_cuda_upload(c, d.zeros, w->zeros, w->scale_elems * 2)))
+    return 1;
+  if (w->perm && (qmrt_cuda_alloc(c, w->Kp * 4, &d.perm) ||
+                  qmrt_cuda_upload(c, d.perm, w->perm, w->Kp * 4)))
+    return 1;
+  *out = d;
+  return 0;
+}
+
+extern "C" void qmrt_cuda_weight_free(qmrt_cuda_ctx *c, qmrt_cuda_weight *w) {
+  qmrt_cuda_free(c, w->qw);
+  qmrt_cuda_free(c, w->scales);
+  qmrt_cuda_free(c, w->zeros);
+  qmrt_cuda_free(c, w->perm);
+  qmrt_cuda_free(c, w->scales_c);
+  w->qw = w->scales = w->zeros = w->perm = w->scales_c = 0;
+}
+
+extern "C" const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *c, int k) {
+  return k >= 0 && k < (int)c->kernels.size() ? c->kernels[k].name.c_str()
+                                              : "?";
+}
+
+// Tile table defaults (see bench/gpu/NOTES.md for the measurements).
+static const int kDefaultWarps = 4;
+static const int kDefaultBlocksPerSm = 3;
+// Activation tile (rows x K-slice) kept in shared memory per block.
+static const int64_t kMaxActivationBytes = 96 * 1024;
+
+static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
+  int64_t rows = 16 * k.mtiles;
+  int64_t a = std::min(rows, M) * (sps * 16 + 8) * 2;
+  int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * 64 * 4;
+  int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 * (k.bits == 4 ? 1 : 2);
+  int64_t body = std::max(k.stages * chunkBytes + a, red);
+  body = (body + 15) / 16 * 16;
+  return static_cast<unsigned>(body + 16);
+}
+
+extern "C" int qmrt_cuda_plan_for(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
+                                  int64_t M, int maxChunks,
+                                  qmrt_cuda_plan *out) {
+  return qmrt_cuda_plan_for_ex(c, w, M, maxChunks, 0, 0, -1, out);
+}
+
+extern "C" int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *c,
+                                     const qmrt_cuda_weight *w, int64_t M,
+                                     int maxChunks, int warps,
+                                     int blocksPerSm, int splitN,
+                                     qmrt_cuda_plan *out) {
+  return qmrt_cuda_plan_for_ex2(c, w, M, maxChunks, warps, blocksPerSm,
+                                splitN, -1, out);
+}
+
+extern "C" int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *c,
+                                      const qmrt_cuda_weight *w, int64_t M,
+                                      int maxChunks, int warps,
+                                      int blocksPerSm, int splitN,
+                                      int scaleAfterPref,
+                                      qmrt_cuda_plan *out) {
+  if (M <= 0)
+    return fail("qmrt_cuda_plan_for: M must be positive (" +
+                std::to_string(M) + ")");
+  // Tile table: m16 tiles per block by M.
+  int mt = M <= 16 ? 1 : M <= 32 ? 2 : 4;
+  int best = -1;
+  if (warps <= 0)
+    warps = kDefaultWarps;
+  // Tile table (H100 sweeps, bench/gpu/NOTES.md, results/h100_sweep_v5):
+  //   M <= 4: warps split K, ~3 blocks/SM (2 for K >= 8192);
+  //           N >= 16384: 2 blocks/SM, <= 1024 k per split.
+  //   M <= 8: warps split K, ~3 blocks/SM (2 for K >= 8192, 8 for
+  //           K >= 16384); N >= 16384 and K >= 8192: warps split N,
+  //           1 block/SM, <= 2048 k per split.
+  //   M <= 16: large weights (K*N >= 10^8): warps split N, 1 block/SM,
+  //           <= 2048 k per split; else warps split K, ~3 blocks/SM.
+  //   larger M: warps split K, ~3 blocks/SM.
+  const int64_t K = w->meta.K, N = w->meta.N;
+  int tSplitN = 0, tBps = kDefaultBlocksPerSm;
+  int64_t tMaxK = 0; // k per split cap (0 = none)
+  if (M <= 4) {
+    tBps = K >= 8192 ? 2 : 3;
+    if (N >= 16384)
+      tBps = 2, tMaxK = 1024;
+  } else if (M <= 8) {
+    tBps = K >= 16384 ? 8 : K >= 8192 ? 2 : 3;
+    if (N >= 16384 && K >= 8192)
+      tSplitN = 1, tBps = 1, tMaxK = 2048;
+  } else if (M <= 16) {
+    if (K * N >= 100000000)
+      tSplitN = 1, tBps = 1, tMaxK = 2048;
+  }
+  if (splitN < 0)
+    splitN = tSplitN;
+  if (blocksPerSm <= 0)
+    blocksPerSm = tBps;
+  // Scale after the mma when a warp iteration stays inside one group.
+  auto groupOk = [&](const KernelInfo &k) {
+    return (int64_t(1) << std::min<int64_t>(w->meta.gshift, 30)) >= k.unroll;
+  };
+  int wantScaleAfter = scaleAfterPref < 0 ? 1 : scaleAfterPref;
+  auto usable = [&](const KernelInfo &k) {
+    return !k.scaleafter || groupOk(k);
+  };
+  auto score = [&](const KernelInfo &k) {
+    return (k.warps == warps ? 4 : 0) + (k.splitn == splitN ? 2 : 0) +
+           (k.scaleafter == wantScaleAfter ? 1 : 0);
+  };
+  for (int i = 0; i < (int)c->kernels.size(); ++i) {
+    const KernelInfo &k = c->kernels[i];
+    if (k.bits == w->meta.bits && k.sym == w->meta.symmetric &&
+        k.gather == w->meta.gather && k.mtiles == mt && usable(k) &&
+        (best < 0 || score(k) > score(c->kernels[best])))
+      best = i;
+  }
+  if (best < 0)
+    return fail("qmrt_cuda_plan_for: no kernel for bits=" +
+                std::to_string(w->meta.bits) +
+                " sym=" + std::to_string(w->meta.symmetric) +
+                " gather=" + std::to_string(w->meta.gather) +
+                " mtiles=" + std::to_string(mt));
+  const KernelInfo &k = c->kernels[best];
+  int64_t chunkSteps = k.splitn ? k.unroll : int64_t(k.warps) * k.unroll;
+  int64_t rows = 16 * mt;
+  int64_t colsPerBlock = 64 * (k.splitn ? k.warps : 1);
+  int64_t mBlocks = (M + rows - 1) / rows,
+          nBlocks = (w->meta.Np + colsPerBlock - 1) / colsPerBlock;
+  int64_t kChunks = w->meta.Kp / (16 * chunkSteps);
+  // Split K so that about 4 blocks per SM are in flight (batch 1 fills the
+  // chip); cap the activation tile in shared memory.
+  if (blocksPerSm <= 0)
+    blocksPerSm = kDefaultBlocksPerSm;
+  int64_t target = int64_t(c->smCount) * blocksPerSm;
+  int64_t splits = std::max<int64_t>(
+      1, std::min<int64_t>(kChunks, (target + nBlocks * mBlocks - 1) /
+                                        (nBlocks * mBlocks)));
+  int64_t cps = (kChunks + splits - 1) / splits;
+  int64_t chunkBytes =
+      int64_t(k.warps) * k.unroll * 32 * 16 * (k.bits == 4 ? 1 : 2);
+  int64_t smemCap = std::min<int64_t>(c->maxSmemOptin, 96 * 1024) +
+                    k.stages * chunkBytes;
+  smemCap = std::min<int64_t>(smemCap, c->maxSmemOptin);
+  int64_t cpsCap = std::max<int64_t>(
+      1, ((smemCap - 32 - k.stages * chunkBytes) /
+              (std::min<int64_t>(rows, M) * 2) - 8) /
+             (16 * chunkSteps));
+  cpsCap = std::min<int64_t>(
+      cpsCap, std::max<int64_t>(1, (kMaxActivationBytes /
+                                        (std::min<int64_t>(rows, M) * 2) -
+                                    8) /
+                                       (16 * chunkSteps)));
+  if (maxChunks > 0)
+    cpsCap = std::min<int64_t>(cpsCap, maxChunks);
+  else if (tMaxK > 0 && k.splitn == splitN)
+    cpsCap = std::min<int64_t>(
+        cpsCap, std::max<int64_t>(1, tMaxK / (16 * chunkSteps)));
+  cps = std::min(cps, cpsCap);
+  splits = (kChunks + cps - 1) / cps;
+  qmrt_cuda_plan p{};
+  p.kernel = best;
+  p.m_tile = rows;
+  p.nsplit = splits;
+  p.sps = cps * chunkSteps;
+  p.grid[0] = static_cast<unsigned>(nBlocks);
+  p.grid[1] = static_cast<unsigned>(splits);
+  p.grid[2] = static_cast<unsigned>(mBlocks);
+  p.block = 32 * k.warps;
+  p.smem = sharedBytes(k, p.sps, M);
+  if ((int64_t)p.smem > c->maxSmemOptin)
+    return fail("qmrt_cuda_plan_for: shared memory (" +
+                std::to_string(p.smem) + " bytes) over the device limit (" +
+                std::to_string(c->maxSmemOptin) + ")");
+  *out = p;
+  return 0;
+}
+
+// Row pitch (floats) of the split-K workspace: the grid's column span.
+static int64_t wsPitch(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
+                       const qmrt_cuda_plan *p) {
+  const KernelInfo &k = c->kernels[p->kernel];
+  (void)w;
+  return int64_t(p->grid[0]) * 64 * (k.splitn ? k.warps : 1);
+}
+
+extern "C" int qmrt_cuda_reserve(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
+                                 int64_t M, const qmrt_cuda_plan *p) {
+  size_t ws = p->nsplit > 1 ? size_t(p->nsplit) * M * wsPitch(c, w, p) * 4 : 16;
+  size_t cnt = size_t(p->grid[0]) * p->grid[2] * 4;
+  if (ws > c->wsBytes) {
+    if (c->ws)
+      QMRT_CU(cuMemFree(c->ws));
+    c->ws = 0;
+    QMRT_CU(cuMemAlloc(&c->ws, ws));
+    c->wsBytes = ws;
+  }
+  if (cnt > c->cntBytes) {
+    if (c->cnt)
+      QMRT_CU(cuMemFree(c->cnt));
+    c->cnt = 0;
+    QMRT_CU(cuMemAlloc(&c->cnt, cnt));
+    QMRT_CU(cuMemsetD8(c->cnt, 0, cnt));
+    c->cntBytes = cnt;
+  }
+  KernelInfo &k = c->kernels[p->kernel];
+  if ((int)p->smem > k.smemConfigured) {
+    QMRT_CU(cuFuncSetAttribute(
+        k.fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, (int)p->smem));
+    k.smemConfigured = (int)p->smem;
+  }
+  return 0;
+}
+
+namespace {
+// The kernels take memrefs as expanded descriptors (MLIR's default calling
+// convention): allocated ptr, aligned ptr, offset, size, stride (i64).
+struct Memref1D {
+  CUdeviceptr alloc, aligned;
+  int64_t offset, size, stride;
+};
+} // namespace
+
+extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
+                                qmrt_devptr a, qmrt_devptr out, int64_t M,
+                                const qmrt_cuda_plan *p, void *stream) {
+  if (p->nsplit > 1 &&
+      c->wsBytes < size_t(p->nsplit) * M * wsPitch(c, w, p) * 4)
+    return fail("qmrt_cuda_matmul: workspace too small; call "
+                "qmrt_cuda_reserve first");
+  if (c->cntBytes < size_t(p->grid[0]) * p->grid[2] * 4)
+    return fail("qmrt_cuda_matmul: counters too small; call "
+                "qmrt_cuda_reserve first");
+  KernelInfo &k = c->kernels[p->kernel];
+  if ((int)p->smem > 48 * 1024 && (int)p->smem > k.smemConfigured)
+    return fail("qmrt_cuda_matmul: dynamic shared memory not configured; "
+                "call qmrt_cuda_reserve first");
+  const auto &m = w->meta;
+  int64_t wordsPerLane = m.bits == 4 ? 4 : 8;
+  Memref1D qw{w->qw, w->qw, 0, int64_t(m.qw_words), 1};
+  (void)wordsPerLane;
+  Memref1D sc{w->scales, w->scales, 0, int64_t(m.scale_elems / 8), 1};
+  Memref1D zp = w->zeros ? Memref1D{w->zeros, w->zeros, 0,
+                                    int64_t(m.scale_elems / 8), 1}
+                         : sc;
+  Memref1D av{a, a, 0, M * m.K, 1};
+  Memref1D perm = w->perm ? Memref1D{w->perm, w->perm, 0, m.Kp, 1}
+                          : Memref1D{w->scales, w->scales, 0, 0, 1};
+  Memref1D ov{out, out, 0, M * m.N, 1};
+  Memref1D ws{c->ws, c->ws, 0, int64_t(c->wsBytes / 4), 1};
+  Memref1D cnt{c->cnt, c->cnt, 0, int64_t(c->cntBytes / 4), 1};
+  Memref1D scc{w->scales_c, w->scales_c, 0, int64_t(m.scale_elems / 8), 1};
+  int64_t scalars[8] = {M, m.N, m.K, m.Kp, p->sps, p->nsplit, m.gshift,
+                        m.ngroups};
+  std::vector<void *> args;
+  for (Memref1D *d : {&qw, &sc, &zp, &av, &perm, &ov, &ws, &cnt, &scc}) {
+    args.push_back(&d->alloc);
+    args.push_back(&d->aligned);
+    args.push_back(&d->offset);
+    args.push_back(&d->size);
+    args.push_back(&d->stride);
+  }
+  for (int64_t &s : scalars)
+    args.push_back(&s);
+  QMRT_CU(cuLaunchKernel(k.fn, p->grid[0], p->grid[1], p->grid[2], p->block,
+                         1, 1, p->smem, static_cast<CUstream>(stream),
+                         args.data(), nullptr));
+  return 0;
+}

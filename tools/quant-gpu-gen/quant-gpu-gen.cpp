@@ -1,0 +1,185 @@
+//===- quant-gpu-gen.cpp - generate the dequant-GEMM cubins ---------------===//
+//
+// Part of quant-mlir. Builds the fused dequantize-GEMM kernels as MLIR,
+// lowers them to PTX through LLVM's NVPTX backend and assembles them with
+// ptxas, once per target chip. Writes into the output directory:
+//   dqgemm.mlir               the generated kernels (before lowering)
+//   dqgemm_<chip>.ptx/.cubin  one module per chip
+//   manifest.txt / .json      kernel names, tile configs, launch shape
+//
+//===----------------------------------------------------------------------===//
+
+#include "qm/Passes/Codegen/GPU/DequantGemm.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> outDir("o", cl::desc("output directory"),
+                                   cl::value_desc("dir"), cl::init("."));
+static cl::list<std::string> chips("chip", cl::desc("target chip (repeatable)"),
+                                   cl::value_desc("sm_XX"));
+static cl::list<std::string>
+    filters("only", cl::CommaSeparated,
+            cl::desc("only kernels whose name contains one of these"));
+static cl::opt<bool> emitOnly("emit-mlir",
+                              cl::desc("print the generated IR and stop"));
+static cl::opt<bool> noPtxas("no-ptxas", cl::desc("stop after PTX"));
+static cl::opt<std::string> ptxFeatures("ptx-features", cl::init("+ptx80"),
+                                        cl::desc("NVPTX features"));
+
+static int fail(const llvm::Twine &msg) {
+  llvm::errs() << "quant-gpu-gen: " << msg << "\n";
+  return 1;
+}
+
+static bool writeFile(StringRef path, StringRef data) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec) {
+    llvm::errs() << "quant-gpu-gen: cannot write '" << path
+                 << "' (" << ec.message() << ")\n";
+    return false;
+  }
+  os << data;
+  return true;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  LLVMInitializeNVPTXTarget();
+  LLVMInitializeNVPTXTargetInfo();
+  LLVMInitializeNVPTXTargetMC();
+  LLVMInitializeNVPTXAsmPrinter();
+  cl::ParseCommandLineOptions(argc, argv, "quant-mlir dequant-GEMM kernel "
+                                          "generator\n");
+  std::vector<std::string> targets(chips.begin(), chips.end());
+  if (targets.empty())
+    targets = {"sm_80", "sm_90"};
+
+  std::vector<qm::gpu::DequantGemmConfig> configs;
+  for (auto &c : qm::gpu::defaultDequantGemmConfigs())
+    if (filters.empty() || llvm::any_of(filters, [&](const std::string &f) {
+          return StringRef(c.kernelName()).contains(f);
+        }))
+      configs.push_back(c);
+  if (configs.empty())
+    return fail("no kernel matches --only");
+
+  if (emitOnly) {
+    llvm::outs() << "gpu.module @qm_dqgemm {\n";
+    for (auto &c : configs)
+      llvm::outs() << qm::gpu::emitDequantGemmFunc(c);
+    llvm::outs() << "}\n";
+    return 0;
+  }
+
+  if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
+    return fail("cannot create output directory '" + outDir + "' (" +
+                ec.message() + ")");
+  auto path = [&](StringRef name) {
+    SmallString<256> p(outDir);
+    llvm::sys::path::append(p, name);
+    return std::string(p);
+  };
+
+  DialectRegistry registry;
+  qm::gpu::registerDequantGemmDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+
+  std::string ptxas;
+  if (!noPtxas) {
+    if (auto p = llvm::sys::findProgramByName("ptxas"))
+      ptxas = *p;
+    else if (llvm::sys::fs::exists("/usr/local/cuda/bin/ptxas"))
+      ptxas = "/usr/local/cuda/bin/ptxas";
+    else
+      return fail("ptxas not found on PATH or in /usr/local/cuda/bin "
+                  "(use --no-ptxas)");
+  }
+
+  bool wroteMlir = false;
+  for (const std::string &chip : targets) {
+    OwningOpRef<ModuleOp> mod = qm::gpu::buildDequantGemmModule(ctx, configs);
+    if (!mod)
+      return fail("generated IR did not parse");
+    if (!wroteMlir) {
+      std::string s;
+      llvm::raw_string_ostream os(s);
+      mod->print(os);
+      if (!writeFile(path("dqgemm.mlir"), s))
+        return 1;
+      wroteMlir = true;
+    }
+    FailureOr<std::string> ptx =
+        qm::gpu::lowerDequantGemmToPTX(*mod, chip, ptxFeatures);
+    if (failed(ptx))
+      return fail("lowering for " + chip + " failed");
+    std::string ptxPath = path("dqgemm_" + chip + ".ptx");
+    if (!writeFile(ptxPath, *ptx))
+      return 1;
+    if (noPtxas)
+      continue;
+    std::string cubinPath = path("dqgemm_" + chip + ".cubin");
+    std::string arch = "-arch=" + chip;
+    SmallVector<StringRef> args = {ptxas, "-O3", arch, ptxPath, "-o",
+                                   cubinPath};
+    std::string err;
+    int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, {}, 0, 0,
+                                       &err);
+    if (rc != 0)
+      return fail("ptxas failed for " + chip + " (exit " + Twine(rc) + ") " +
+                  err);
+  }
+
+  // Manifest: one line per kernel, read by the CUDA runtime's config table.
+  std::string txt, json = "{\n  \"chunk_k\": " +
+                          std::to_string(qm::gpu::kChunkK) +
+                          ",\n  \"block_n\": " +
+                          std::to_string(qm::gpu::kBlockN) +
+                          ",\n  \"kernels\": [\n";
+  for (size_t i = 0; i < configs.size(); ++i) {
+    const auto &c = configs[i];
+    txt += llvm::formatv("{0} bits={1} sym={2} gather={3} mtiles={4} "
+                         "warps={5} unroll={6} threads={7} stages={8} "
+                         "splitn={9} scaleafter={10}\n",
+                         c.kernelName(), c.bits, c.symmetric ? 1 : 0,
+                         c.gatherA ? 1 : 0, c.mTiles, c.warps, c.unroll,
+                         c.threads(), c.stages, c.splitN ? 1 : 0,
+                         c.scaleAfter ? 1 : 0)
+               .str();
+    json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
+                          "\"symmetric\": {2}, \"gather_a\": {3}, "
+                          "\"m_tile\": {4}, \"n_tile\": {5}, \"warps\": {6}, "
+                          "\"unroll\": {7}, \"threads\": {8}, \"stages\": {10}, "
+                          "\"grid\": \"(ceil(N/64), nsplit, ceil(M/m_tile))\", "
+                          "\"smem\": \"max(m_tile*(16*sps+8)*2, "
+                          "warps*m_tile*256) rounded to 16, +16\"}}{9}\n",
+                          c.kernelName(), c.bits,
+                          c.symmetric ? "true" : "false",
+                          c.gatherA ? "true" : "false", c.mTiles * 16,
+                          qm::gpu::kBlockN, c.warps, c.unroll, c.threads(),
+                          i + 1 < configs.size() ? "," : "", c.stages)
+                .str();
+  }
+  json += "  ],\n  \"chips\": [";
+  for (size_t i = 0; i < targets.size(); ++i)
+    json += (i ? ", \"" : "\"") + targets[i] + "\"";
+  json += "]\n}\n";
+  if (!writeFile(path("manifest.txt"), txt) ||
+      !writeFile(path("manifest.json"), json))
+    return 1;
+  return 0;
+}
