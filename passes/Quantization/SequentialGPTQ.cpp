@@ -33,7 +33,8 @@ static std::string exactGlob(StringRef tag) {
 FailureOr<SequentialGPTQReport>
 mlir::qm::runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &opts,
                             CalibrationOrder order,
-                            const CalibrationRunner &runner) {
+                            const CalibrationRunner &runner,
+                            const StageQuantizer &quantize) {
   WeightQuantOptions options = opts;
   options.gptq = true;
   std::string problem = options.config.validate();
@@ -101,7 +102,8 @@ mlir::qm::runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &opts,
     options.only.clear();
     for (const std::string &tag : tags)
       options.only.push_back(exactGlob(tag));
-    FailureOr<int64_t> done = quantizeWeights(module, options, &stats);
+    FailureOr<int64_t> done = quantize ? quantize(module, options, stats)
+                                       : quantizeWeights(module, options, &stats);
     if (failed(done))
       return failure();
     report.quantizedMatmuls += *done;

@@ -16,6 +16,7 @@
 #include "qm/Import/Onnx/OnnxImporter.h"
 #include "qm/InitAllDialects.h"
 #include "qm/InitAllPasses.h"
+#include "qm/Passes/Quantization/QuantAWQ.h"
 #include "qm/Passes/Quantization/SequentialGPTQ.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
@@ -47,7 +48,7 @@ static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
 static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::desc("Output MLIR bytecode"));
 static cl::opt<std::string> method("method", cl::init("gptq"),
-                                   cl::desc("rtn or gptq"));
+                                   cl::desc("rtn, gptq, awq or awq+gptq"));
 static cl::opt<unsigned> bits("bits", cl::init(4), cl::desc("2, 3, 4 or 8"));
 static cl::opt<int64_t> groupSize("group-size", cl::init(128),
                                   cl::desc("-1 = per channel"));
@@ -110,9 +111,13 @@ int main(int argc, char **argv) {
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
-  bool gptq = method == "gptq";
-  if (!gptq && method != "rtn")
-    fail("unknown --method '" + method + "' (expected rtn or gptq)");
+  bool awq = method == "awq" || method == "awq+gptq";
+  // `calibrate`: every method but RTN runs the model on calibration text.
+  bool calibrate = method != "rtn";
+  bool gptq = method == "gptq" || method == "awq+gptq";
+  if (method != "rtn" && method != "gptq" && !awq)
+    fail("unknown --method '" + method +
+         "' (expected rtn, gptq, awq or awq+gptq)");
   CalibrationOrder order = CalibrationOrder::PerLayer;
   if (orderOpt == "true-sequential")
     order = CalibrationOrder::TrueSequential;
@@ -124,9 +129,9 @@ int main(int argc, char **argv) {
 
   // Calibration tokens first: bad input fails before any heavy work.
   std::vector<int32_t> windows;
-  if (gptq) {
+  if (calibrate) {
     if (calibFiles.empty())
-      fail("--method=gptq needs calibration text (--calib)");
+      fail("--method=" + method + " needs calibration text (--calib)");
     std::string tokPath = tokenizerPath;
     if (tokPath.empty()) {
       llvm::SmallString<256> p(llvm::sys::path::parent_path(inputPath));
@@ -178,7 +183,7 @@ int main(int argc, char **argv) {
   else if (layout != "unpacked")
     fail("unknown --layout '" + layout + "' (expected unpacked or k_packed)");
 
-  if (!gptq) {
+  if (!calibrate) {
     if (failed(quantizeWeights(*module, options, nullptr)))
       fail("quantization failed");
   } else {
@@ -211,9 +216,19 @@ int main(int argc, char **argv) {
         lastStats.mergeFrom(stats);
       return success();
     };
-    auto report = runSequentialGPTQ(*module, options, order, runner);
+    StageQuantizer quantizeStage;
+    if (awq)
+      quantizeStage = [&](ModuleOp m, const WeightQuantOptions &stage,
+                          const CalibrationStats &stats) {
+        AWQOptions awqOptions;
+        awqOptions.quant = stage;
+        awqOptions.quant.gptq = gptq;
+        return quantizeWeightsAWQ(m, awqOptions, stats);
+      };
+    auto report =
+        runSequentialGPTQ(*module, options, order, runner, quantizeStage);
     if (failed(report))
-      fail("gptq failed");
+      fail(method + " failed");
     llvm::outs() << "calibration runs: " << report->calibrationRuns
                  << ", matmuls: " << report->quantizedMatmuls
                  << ", compile s: " << compileSeconds

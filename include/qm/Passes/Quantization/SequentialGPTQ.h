@@ -42,13 +42,23 @@ struct SequentialGPTQReport {
   double solveSeconds = 0;
 };
 
+/// Quantizes one stage: the matmuls `options.only` names, with the
+/// statistics of this stage's calibration run. Returns how many it
+/// rewrote. The default is quantizeWeights (GPTQ); AWQ passes
+/// quantizeWeightsAWQ.
+using StageQuantizer = std::function<FailureOr<int64_t>(
+    ModuleOp module, const WeightQuantOptions &options,
+    const CalibrationStats &stats)>;
+
 /// Quantizes `module` in place with GPTQ (`options.gptq` is implied),
 /// calling `runner` once per stage of `order`. Only the tags of the current
 /// stage are accumulated. Fails (with an error on the module) when the
-/// runner fails, or a stage's statistics are missing or bad.
+/// runner fails, or a stage's statistics are missing or bad. A `quantize`
+/// callback replaces the GPTQ step (the calibration order stays).
 FailureOr<SequentialGPTQReport>
 runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &options,
-                  CalibrationOrder order, const CalibrationRunner &runner);
+                  CalibrationOrder order, const CalibrationRunner &runner,
+                  const StageQuantizer &quantize = nullptr);
 
 /// Picks `count` windows of `length` tokens at random offsets in `tokens`
 /// (offset = rng() % (size - length + 1), rng = std::mt19937_64(seed), the
