@@ -69,7 +69,9 @@ python3 - "$MODEL" "$Q" "$OUT" "$METHOD" "$BITS" "$GROUP" "$t_import" "$t_quant"
 import json, os, re, sys
 model, q, out, method, bits, group, t_import, t_quant, windows = sys.argv[1:]
 def ppl(path):
-    return {os.path.basename(k.split("+")[0]).replace(".txt", ""): float(v)
+    name = lambda k: ("austen-heldout" if "persuasion" in k
+                      else os.path.basename(k.split("+")[0]).replace(".txt", ""))
+    return {name(k): float(v)
             for k, v in re.findall(r"^(\S+): ppl ([0-9.]+)", open(path).read(), re.M)}
 fp, qu = ppl(os.path.join(out, "ppl-fp32.txt")), ppl(os.path.join(out, "ppl-quant.txt"))
 report = {"model": model, "method": method, "bits": int(bits), "group_size": int(group),
