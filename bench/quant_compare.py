@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -42,19 +41,18 @@ METHOD_ARGS = {
 
 
 def run_measured(cmd, log):
-    """Runs cmd; returns (seconds, peak RSS in MiB of the child, stdout)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Runs cmd; returns (seconds, peak RSS of that child in MiB, output)."""
     t0 = time.time()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.time() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    log.write("$ " + " ".join(cmd) + "\n" + proc.stdout + "\n")
+    log.write("$ " + " ".join(cmd) + "\n" + out + "\n")
     log.flush()
     if proc.returncode != 0:
-        sys.exit("command failed (see log): " + " ".join(cmd) + "\n" + proc.stdout[-2000:])
-    # ru_maxrss of children is the max over all children so far; report it
-    # only when this child raised it (otherwise it was at most that).
-    return seconds, max(peak, before) / 1024.0, proc.stdout
+        sys.exit("command failed (see log): " + " ".join(cmd) + "\n" + out[-2000:])
+    return seconds, usage.ru_maxrss / 1024.0, out
 
 
 def main():
@@ -68,6 +66,8 @@ def main():
     ap.add_argument("--max-windows", type=int, default=400)
     ap.add_argument("--calib", default=os.path.join(DATA, "brown.txt"))
     ap.add_argument("--calib-samples", type=int, default=128)
+    ap.add_argument("--order", default="per-layer",
+                    help="calibration order: per-layer (the reference), true-sequential or one-shot")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     args = ap.parse_args()
@@ -92,6 +92,7 @@ def main():
                 cmd = [os.path.join(bindir, "quant-quantize"), args.model, "-o", model,
                        "--bits=%d" % bits, "--group-size=%d" % args.group_size,
                        "--calib=" + args.calib, "--calib-samples=%d" % args.calib_samples,
+                       "--order=" + args.order,
                        "--tokenizer=" + tokenizer] + METHOD_ARGS[method]
                 secs, peak, _ = run_measured(cmd, log)
                 row["quantize_seconds"] = round(secs, 2)
@@ -128,6 +129,10 @@ def main():
             cells.append("%.3f%s" % (r["ppl"][t], " (%.3f)" % ref if ref else ""))
         lines.append("| %s | %s | %s | %s |" % (r["config"], " | ".join(cells),
                      r.get("quantize_seconds", "-"), r.get("quantize_peak_mib", "-")))
+    if args.max_windows < 400:
+        lines.append("")
+        lines.append("(ref) = reference_ppl.json, full protocol (up to 400 windows); "
+                     "ours used at most %d windows per text." % args.max_windows)
     table = "\n".join(lines)
     open(os.path.join(args.out, "quant_compare.md"), "w").write(table + "\n")
     print(table)
