@@ -74,6 +74,11 @@ private:
 bool parse(std::string_view text, Value &out, std::string &error);
 
 } // namespace json
+
+/// Appends code point `cp` (<= U+10FFFF) to `out` as UTF-8. Shared by the
+/// JSON reader (\u escapes) and the tokenizer (byte-level alphabet).
+void appendUtf8(std::string &out, uint32_t cp);
+
 } // namespace qmrt
 
 #endif // QMRT_JSON_H
