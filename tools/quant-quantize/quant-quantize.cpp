@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qm/Execution/CPUModel.h"
+#include "qm/Execution/LayerwiseCalibration.h"
 #include "qm/Import/Onnx/OnnxImporter.h"
 #include "qm/InitAllDialects.h"
 #include "qm/InitAllPasses.h"
@@ -77,6 +78,10 @@ static cl::opt<uint64_t> calibSeed("calib-seed", cl::init(0),
                                    cl::desc("Seed of the window offsets"));
 static cl::opt<std::string> orderOpt("order", cl::init("per-layer"),
     cl::desc("per-layer, true-sequential or one-shot"));
+static cl::opt<std::string> calibExec("calib-exec", cl::init("layerwise"),
+    cl::desc("How sequential calibration runs the model: layerwise (one "
+             "decoder layer at a time on cached hidden states) or "
+             "whole-model (the whole model once per stage)"));
 static cl::opt<std::string> tokenizerPath("tokenizer",
     cl::desc("tokenizer.json (default: next to the model)"));
 static cl::opt<std::string> statsOut("stats-out",
@@ -126,6 +131,9 @@ int main(int argc, char **argv) {
   else if (orderOpt != "per-layer")
     fail("unknown --order '" + orderOpt +
          "' (expected per-layer, true-sequential or one-shot)");
+  if (calibExec != "layerwise" && calibExec != "whole-model")
+    fail("unknown --calib-exec '" + calibExec +
+         "' (expected layerwise or whole-model)");
 
   // Calibration tokens first: bad input fails before any heavy work.
   std::vector<int32_t> windows;
@@ -225,8 +233,32 @@ int main(int argc, char **argv) {
         awqOptions.quant.gptq = gptq;
         return quantizeWeightsAWQ(m, awqOptions, stats);
       };
-    auto report =
-        runSequentialGPTQ(*module, options, order, runner, quantizeStage);
+    std::unique_ptr<LayerwiseCalibration> layerwise;
+    if (order != CalibrationOrder::OneShot && calibExec == "layerwise") {
+      std::string why;
+      auto created = LayerwiseCalibration::create(
+          *module, std::vector<int64_t>(windows.begin(), windows.end()),
+          calibSamples, why);
+      if (succeeded(created))
+        layerwise = std::move(*created);
+      else
+        llvm::errs() << "quant-quantize: note: calibrating the whole model "
+                        "per stage ("
+                     << why << ")\n";
+    }
+    FailureOr<SequentialGPTQReport> report = failure();
+    if (layerwise) {
+      report = runSequentialGPTQ(*module, options, order, *layerwise,
+                                 quantizeStage);
+      compileSeconds = layerwise->getCompileSeconds();
+    } else {
+      report = runSequentialGPTQ(*module, options, order, runner, quantizeStage);
+    }
+    if (layerwise)
+      llvm::outs() << "layer-wise calibration: " << layerwise->getNumLayers()
+                   << " layers, hidden-state cache "
+                   << layerwise->getCacheBytes() / (1024 * 1024) << " MiB\n";
+    layerwise.reset(); // drops the layer marks before the module is written
     if (failed(report))
       fail(method + " failed");
     llvm::outs() << "calibration runs: " << report->calibrationRuns
