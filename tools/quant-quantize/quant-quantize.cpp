@@ -82,6 +82,9 @@ static cl::opt<std::string> calibExec("calib-exec", cl::init("layerwise"),
     cl::desc("How sequential calibration runs the model: layerwise (one "
              "decoder layer at a time on cached hidden states) or "
              "whole-model (the whole model once per stage)"));
+static cl::opt<int> calibLanes("calib-lanes", cl::init(0),
+    cl::desc("Calibration windows run at once by layer-wise calibration "
+             "(0: one per hardware thread; results do not depend on it)"));
 static cl::opt<std::string> tokenizerPath("tokenizer",
     cl::desc("tokenizer.json (default: next to the model)"));
 static cl::opt<std::string> statsOut("stats-out",
@@ -100,6 +103,7 @@ static double since(std::chrono::steady_clock::time_point t) {
 }
 
 int main(int argc, char **argv) {
+  qmrt_reuse_freed_memory();
   llvm::InitLLVM init(argc, argv);
   mlir::registerAllPasses(); // the CPU pipeline parses upstream passes
   mlir::qm::registerAllPasses();
@@ -239,8 +243,10 @@ int main(int argc, char **argv) {
       auto created = LayerwiseCalibration::create(
           *module, std::vector<int64_t>(windows.begin(), windows.end()),
           calibSamples, why);
-      if (succeeded(created))
+      if (succeeded(created)) {
         layerwise = std::move(*created);
+        layerwise->setLanes(calibLanes);
+      }
       else
         llvm::errs() << "quant-quantize: note: calibrating the whole model "
                         "per stage ("

@@ -461,6 +461,7 @@ int runPrompt(MLIRContext &ctx) {
 } // namespace
 
 int main(int argc, char **argv) {
+  qmrt_reuse_freed_memory();
   llvm::InitLLVM y(argc, argv);
   mlir::registerAllPasses();
   mlir::qm::registerAllPasses();

@@ -9,6 +9,11 @@
 // instead of one whole-model pass per layer, and the memory is one set of
 // hidden states (windows x tokens x hidden floats) plus the compiled layer.
 //
+// Weights are lifted out of a segment into arguments and observer tags are
+// numbered before it is compiled, so all decoder layers of one shape share
+// one compiled function (one for observing the float layer, one for running
+// the quantized layer) instead of two compiles per layer.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef QM_EXECUTION_LAYERWISECALIBRATION_H
@@ -18,7 +23,12 @@
 #include "qm/Passes/Quantization/LayerSegments.h"
 #include "qm/Passes/Quantization/SequentialGPTQ.h"
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
 
 namespace mlir::qm {
 
@@ -42,6 +52,9 @@ public:
                          const CalibrationStage &stage) override;
 
   void setProgress(Progress fn) { progress = std::move(fn); }
+  /// Windows run at once (default: the hardware threads); the statistics do
+  /// not depend on it.
+  void setLanes(int64_t n) { lanes = n > 0 ? n : defaultLanes(); }
   int64_t getNumLayers() const { return boundaries.numLayers; }
   /// Seconds spent compiling segments, and running them.
   double getCompileSeconds() const { return compileSeconds; }
@@ -49,8 +62,15 @@ public:
   /// Bytes held for hidden states.
   int64_t getCacheBytes() const;
 
+  /// Segments compiled, and segment runs served by an earlier compile.
+  int64_t getNumCompiles() const { return numCompiles; }
+  int64_t getNumReuses() const { return numReuses; }
+
 private:
   LayerwiseCalibration() = default;
+  static void translateObserver(void *user, const char *tag,
+                                const float *data, int64_t rows,
+                                int64_t cols);
   /// Runs segment `segment` of `module` over all windows; `observed` adds
   /// observers, `keep` stores the outputs as the next segment's inputs.
   LogicalResult runSegment(ModuleOp module, int64_t segment, bool observed,
@@ -66,7 +86,43 @@ private:
   std::vector<float> cache, next;
   int64_t cachedSegment = 0;
   double compileSeconds = 0, runSeconds = 0;
+  int64_t numCompiles = 0, numReuses = 0;
   Progress progress;
+  /// Compiled segments by their text with weights lifted to arguments and
+  /// observer tags numbered: decoder layers of one shape share one compile.
+  std::map<std::string, std::unique_ptr<CPUModel>> compiled;
+  /// While observing: the real tags of the running segment's observers
+  /// ("#<i>" in the compiled code) and where their activations go.
+  std::vector<std::string> observedTags;
+  CalibrationStats *observedStats = nullptr;
+public:
+  struct Pending {
+    unsigned tag;
+    std::vector<float> data;
+    int64_t rows, cols;
+  };
+
+private:
+  /// Activations wait here for the accumulator thread, which adds them to
+  /// `observedStats` in arrival order (the same sums as without it) while
+  /// the next window runs.
+  std::deque<Pending> queue;
+  /// The running window's observations (null: straight to the queue).
+  static thread_local std::vector<Pending> *laneJobs;
+  void enqueue(Pending job);
+  static int qmrtThreads();
+  static void setQmrtThreads(int n);
+  static int64_t defaultLanes() {
+    unsigned n = std::thread::hardware_concurrency();
+    return n ? n : 1;
+  }
+  int64_t lanes = defaultLanes();
+  std::mutex queueMutex;
+  std::condition_variable queueCv;
+  bool accumulatorStop = false;
+  std::thread accumulator;
+  void accumulateLoop();
+  void drainQueue();
 };
 
 } // namespace mlir::qm
