@@ -196,6 +196,15 @@ void mlir::qm::clearLayerBoundaries(ModuleOp module) {
   });
 }
 
+/// The op defining the segment's output boundary, or null when the segment
+/// runs to the function's results.
+static Operation *boundaryOp(ArrayRef<Value> outs) {
+  if (outs.size() != 1 || !outs[0].getDefiningOp() ||
+      !outs[0].getDefiningOp()->hasAttr(kLayerBoundaryAttr))
+    return nullptr;
+  return outs[0].getDefiningOp();
+}
+
 FailureOr<OwningOpRef<ModuleOp>>
 mlir::qm::extractLayerSegment(ModuleOp module,
                               const LayerBoundaries &boundaries, int64_t layer,
@@ -240,10 +249,24 @@ mlir::qm::extractLayerSegment(ModuleOp module,
                 body.getTerminator()->operand_end());
   }
 
-  // Backward slice of the outputs, stopping at the input boundary and the
-  // function's arguments.
+  // Backward slice of the outputs and of every op placed between the two
+  // boundaries (so a matmul whose result is unused is still run and
+  // observed, as in the whole model), stopping at the input boundary and
+  // the function's arguments.
   llvm::DenseSet<Operation *> slice;
   SmallVector<Value> worklist(outs.begin(), outs.end());
+  {
+    bool inside = !in;
+    Operation *last = boundaryOp(outs);
+    for (Operation &op : body.without_terminator()) {
+      if (inside)
+        worklist.append(op.result_begin(), op.result_end());
+      if (&op == last)
+        break;
+      if (in && &op == in.getDefiningOp())
+        inside = true;
+    }
+  }
   while (!worklist.empty()) {
     Value v = worklist.pop_back_val();
     if (v == in || isa<BlockArgument>(v))
