@@ -262,7 +262,10 @@ int main(int argc, char **argv) {
     }
     if (layerwise)
       llvm::outs() << "layer-wise calibration: " << layerwise->getNumLayers()
-                   << " layers, hidden-state cache "
+                   << " layers, " << layerwise->getNumCompiles()
+                   << " compiles for "
+                   << layerwise->getNumCompiles() + layerwise->getNumReuses()
+                   << " segment runs, hidden-state cache "
                    << layerwise->getCacheBytes() / (1024 * 1024) << " MiB\n";
     layerwise.reset(); // drops the layer marks before the module is written
     if (failed(report))

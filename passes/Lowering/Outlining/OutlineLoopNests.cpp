@@ -50,18 +50,20 @@ struct OutlineLoopNestsPass final
           if (isa<scf::ForOp, scf::ParallelOp>(op))
             nests.push_back(&op);
       int64_t counter = 0;
+      Operation *after = func; // new functions follow in program order
       for (Operation *nest : nests) {
         int64_t size = 0;
         nest->walk([&](Operation *) { ++size; });
         if (size < minOps)
           continue;
-        outline(symbols, func, nest, counter++);
+        after = outline(symbols, func, after, nest, counter++);
       }
     }
   }
 
-  void outline(SymbolTable &symbols, func::FuncOp caller, Operation *nest,
-               int64_t index) {
+  /// Outlines `nest` into a function placed after `after`; returns it.
+  Operation *outline(SymbolTable &symbols, func::FuncOp caller,
+                     Operation *after, Operation *nest, int64_t index) {
     // Values the nest reads from outside itself, in first-use order.
     llvm::SetVector<Value> captured;
     nest->walk([&](Operation *op) {
@@ -83,7 +85,7 @@ struct OutlineLoopNestsPass final
     }
 
     OpBuilder b(caller);
-    b.setInsertionPointAfter(caller);
+    b.setInsertionPointAfter(after);
     auto type = b.getFunctionType(ValueRange(args).getTypes(),
                                   nest->getResultTypes());
     auto callee = func::FuncOp::create(
@@ -91,7 +93,7 @@ struct OutlineLoopNestsPass final
         (caller.getSymName() + "_nest" + llvm::Twine(index)).str(), type);
     callee.setPrivate();
     callee->setAttr("passthrough", b.getStrArrayAttr({"noinline"}));
-    symbols.insert(callee); // renames on a clash
+    symbols.insert(callee, Block::iterator(callee)); // renames on a clash
 
     Block *body = callee.addEntryBlock();
     IRMapping map;
@@ -107,6 +109,7 @@ struct OutlineLoopNestsPass final
     auto call = func::CallOp::create(b, nest->getLoc(), callee, args);
     nest->replaceAllUsesWith(call.getResults());
     nest->erase();
+    return callee;
   }
 };
 
