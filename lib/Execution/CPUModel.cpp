@@ -121,6 +121,26 @@ int64_t CPUModel::getOutputSize() const {
   return n;
 }
 
+LogicalResult CPUModel::verifyTokenModel(ModuleOp module) {
+  func::FuncOp entry = getEntry(module);
+  if (!entry)
+    return failure();
+  FunctionType type = entry.getFunctionType();
+  auto in = type.getNumInputs() == 1
+                ? dyn_cast<RankedTensorType>(type.getInput(0))
+                : RankedTensorType();
+  auto out = type.getNumResults() == 1
+                 ? dyn_cast<RankedTensorType>(type.getResult(0))
+                 : RankedTensorType();
+  if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() ||
+      !in.getElementType().isSignlessInteger() ||
+      !out.getElementType().isF32())
+    return entry.emitError("entry function must take one static integer "
+                           "tensor and return one static f32 tensor (")
+           << type << "); pin the input shape";
+  return success();
+}
+
 FailureOr<std::unique_ptr<CPUModel>>
 CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
   func::FuncOp entry = getEntry(module);

@@ -204,6 +204,8 @@ int main(int argc, char **argv) {
     auto runner = [&](ModuleOp instrumented,
                       CalibrationStats &stats) -> LogicalResult {
       auto t0 = std::chrono::steady_clock::now();
+      if (failed(CPUModel::verifyTokenModel(instrumented)))
+        return failure();
       auto model = CPUModel::compile(instrumented);
       if (failed(model))
         return failure();

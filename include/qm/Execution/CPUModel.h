@@ -51,6 +51,10 @@ public:
   static FailureOr<std::unique_ptr<CPUModel>>
   compile(ModuleOp module, const CPUCompileOptions &options = {});
 
+  /// Checks that `module`'s entry is a token model for run(): one static
+  /// integer tensor in, one static f32 tensor out (errors on the module).
+  static LogicalResult verifyTokenModel(ModuleOp module);
+
   /// Types of the entry function's arguments and results.
   ArrayRef<RankedTensorType> getArgumentTypes() const { return argTypes; }
   ArrayRef<RankedTensorType> getResultTypes() const { return resultTypes; }
