@@ -82,6 +82,14 @@ static cl::opt<std::string> calibExec("calib-exec", cl::init("layerwise"),
     cl::desc("How sequential calibration runs the model: layerwise (one "
              "decoder layer at a time on cached hidden states) or "
              "whole-model (the whole model once per stage)"));
+static cl::opt<int64_t> awqGrid("awq-grid", cl::init(20),
+    cl::desc("AWQ scale exponents alpha = i / grid for i < grid"));
+static cl::opt<bool> awqDuo("awq-duo",
+    cl::desc("AWQ duo scaling: s = s_x^alpha / s_w^(1 - alpha)"));
+static cl::opt<bool> awqClip("awq-clip", cl::init(true),
+    cl::desc("AWQ clipping search (--awq-clip=false turns it off)"));
+static cl::opt<int64_t> awqClipSteps("awq-clip-steps", cl::init(20),
+    cl::desc("AWQ clipping: ratios 1 - 0.5 i / steps"));
 static cl::opt<int> calibLanes("calib-lanes", cl::init(0),
     cl::desc("Calibration windows run at once by layer-wise calibration "
              "(0: one per hardware thread; results do not depend on it)"));
@@ -135,6 +143,9 @@ int main(int argc, char **argv) {
   else if (orderOpt != "per-layer")
     fail("unknown --order '" + orderOpt +
          "' (expected per-layer, true-sequential or one-shot)");
+  if (awqGrid < 1 || awqClipSteps < 1)
+    fail("--awq-grid and --awq-clip-steps must be at least 1 (" +
+         llvm::Twine(awqGrid) + ", " + llvm::Twine(awqClipSteps) + ")");
   if (calibExec != "layerwise" && calibExec != "whole-model")
     fail("unknown --calib-exec '" + calibExec +
          "' (expected layerwise or whole-model)");
@@ -237,6 +248,10 @@ int main(int argc, char **argv) {
         AWQOptions awqOptions;
         awqOptions.quant = stage;
         awqOptions.quant.gptq = gptq;
+        awqOptions.grid = awqGrid;
+        awqOptions.duoScaling = awqDuo;
+        awqOptions.clip = awqClip;
+        awqOptions.clipSteps = awqClipSteps;
         return quantizeWeightsAWQ(m, awqOptions, stats);
       };
     std::unique_ptr<LayerwiseCalibration> layerwise;
