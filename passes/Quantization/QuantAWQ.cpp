@@ -245,35 +245,12 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
   if (!problem.empty())
     return mlir::emitError(module.getLoc(), "invalid quantization option: ")
            << problem;
-  bool includeHead = q.includeHead, clip = options.clip,
-       foldOnly = options.foldOnly, report = options.report, gptq = q.gptq;
-  const std::string &configFile = q.configFile;
-  const std::vector<std::string> &only = q.only;
-
-  std::vector<QuantTarget> targets = findQuantTargets(module);
-  for (QuantTarget &t : targets)
-    t.config = base;
-  if (!configFile.empty() && failed(applyConfigFile(module, configFile, targets)))
+  bool clip = options.clip, foldOnly = options.foldOnly, report = options.report, gptq = q.gptq;
+  FailureOr<std::vector<QuantTarget>> collected = collectQuantTargets(module, q);
+  if (failed(collected))
     return failure();
-  std::vector<llvm::GlobPattern> onlyGlobs;
-  for (const std::string &pattern : only) {
-    auto glob = llvm::GlobPattern::create(pattern);
-    if (!glob) {
-      llvm::consumeError(glob.takeError());
-      return mlir::emitError(module.getLoc(),
-                             "invalid quantization option: bad pattern '")
-             << pattern << "'";
-    }
-    onlyGlobs.push_back(std::move(*glob));
-  }
-  auto active = [&](const QuantTarget &t) {
-    if (t.skip || (t.isHead && !includeHead))
-      return false;
-    return onlyGlobs.empty() ||
-           llvm::any_of(onlyGlobs, [&](const llvm::GlobPattern &g) {
-             return g.match(t.tag) || (!t.name.empty() && g.match(t.name));
-           });
-  };
+  std::vector<QuantTarget> &targets = *collected;
+  auto active = [](const QuantTarget &t) { return t.selected; };
 
   // Group every target (active or not) by its input.
   DenseMap<Value, QuantTarget *> byResult;

@@ -245,3 +245,32 @@ LogicalResult mlir::qm::applyConfigFile(ModuleOp module, StringRef path,
   }
   return success();
 }
+
+FailureOr<std::vector<QuantTarget>>
+mlir::qm::collectQuantTargets(ModuleOp module,
+                              const WeightQuantOptions &options) {
+  std::vector<QuantTarget> targets = findQuantTargets(module);
+  for (QuantTarget &t : targets)
+    t.config = options.config;
+  if (!options.configFile.empty() &&
+      failed(applyConfigFile(module, options.configFile, targets)))
+    return failure();
+  std::vector<llvm::GlobPattern> only;
+  for (const std::string &pattern : options.only) {
+    auto glob = llvm::GlobPattern::create(pattern);
+    if (!glob) {
+      llvm::consumeError(glob.takeError());
+      return mlir::emitError(module.getLoc(),
+                             "invalid quantization option: bad pattern '")
+             << pattern << "'";
+    }
+    only.push_back(std::move(*glob));
+  }
+  for (QuantTarget &t : targets)
+    t.selected = !t.skip && (!t.isHead || options.includeHead) &&
+                 (only.empty() ||
+                  llvm::any_of(only, [&](const llvm::GlobPattern &g) {
+                    return g.match(t.tag) || (!t.name.empty() && g.match(t.name));
+                  }));
+  return targets;
+}

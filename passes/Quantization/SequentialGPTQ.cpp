@@ -70,17 +70,15 @@ mlir::qm::runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &opts,
            << problem;
 
   // Stages, in program order of their first matmul.
-  std::vector<QuantTarget> targets = findQuantTargets(module);
-  for (QuantTarget &t : targets)
-    t.config = options.config;
-  if (!options.configFile.empty() &&
-      failed(applyConfigFile(module, options.configFile, targets)))
+  FailureOr<std::vector<QuantTarget>> targets =
+      collectQuantTargets(module, options);
+  if (failed(targets))
     return failure();
   std::map<std::pair<int64_t, int64_t>, std::vector<std::string>> stageTags;
   int64_t unlayered = 0;
   constexpr int64_t kAfterLayers = (int64_t)1 << 40;
-  for (const QuantTarget &t : targets) {
-    if (t.skip || (t.isHead && !options.includeHead))
+  for (const QuantTarget &t : *targets) {
+    if (!t.selected)
       continue;
     std::pair<int64_t, int64_t> key{-1, 0};
     if (order != CalibrationOrder::OneShot) {

@@ -235,32 +235,16 @@ FailureOr<int64_t> mlir::qm::quantizeWeights(ModuleOp module,
       options.layout != qweight::Layout::k_packed)
     return mlir::emitError(module.getLoc(), "invalid quantization option: layout must be "
                             "unpacked or k_packed");
-  std::vector<QuantTarget> targets = findQuantTargets(module);
-  for (QuantTarget &t : targets)
-    t.config = options.config;
-  if (!options.configFile.empty() &&
-      failed(applyConfigFile(module, options.configFile, targets)))
+  FailureOr<std::vector<QuantTarget>> collected =
+      collectQuantTargets(module, options);
+  if (failed(collected))
     return failure();
-
-  std::vector<llvm::GlobPattern> only;
-  for (const std::string &pattern : options.only) {
-    auto glob = llvm::GlobPattern::create(pattern);
-    if (!glob) {
-      llvm::consumeError(glob.takeError());
-      return mlir::emitError(module.getLoc(), "invalid quantization option: bad pattern '")
-                 << pattern << "'";
-    }
-    only.push_back(std::move(*glob));
-  }
+  std::vector<QuantTarget> &targets = *collected;
 
   // Check everything before rewriting anything.
   std::vector<QuantTarget *> work;
   for (QuantTarget &t : targets) {
-    if (t.skip || (t.isHead && !options.includeHead))
-      continue;
-    if (!only.empty() && llvm::none_of(only, [&](const llvm::GlobPattern &g) {
-          return g.match(t.tag) || (!t.name.empty() && g.match(t.name));
-        }))
+    if (!t.selected)
       continue;
     if (options.gptq) {
       const solvers::HessianAccumulator *acc =

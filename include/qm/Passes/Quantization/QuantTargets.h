@@ -71,6 +71,9 @@ struct QuantTarget {
   /// Per-target quantizer settings after the config overrides.
   solvers::QuantizerConfig config;
   bool skip = false;
+  /// Set by collectQuantTargets: to be quantized in this call (not skipped,
+  /// the head only when asked for, matching `only`).
+  bool selected = false;
 
   /// The name used in messages and for matching: name, else tag.
   StringRef displayName() const { return name.empty() ? tag : name; }
@@ -114,6 +117,12 @@ struct WeightQuantOptions {
 /// fails on bad options, config files or missing statistics; emits a
 /// warning for every Hessian that needed more damping. Returns the number
 /// of rewritten matmuls.
+/// The targets of `module` with `options.config`, the override file
+/// applied, and `selected` marked. Fails (with an error on the module) on a
+/// bad override file or `only` pattern.
+FailureOr<std::vector<QuantTarget>>
+collectQuantTargets(ModuleOp module, const WeightQuantOptions &options);
+
 FailureOr<int64_t> quantizeWeights(ModuleOp module,
                                    const WeightQuantOptions &options,
                                    const CalibrationStats *stats);
