@@ -25,10 +25,11 @@ using namespace mlir;
 using namespace mlir::qm::gpu;
 
 std::string DequantGemmConfig::kernelName() const {
-  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}", bits,
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}", bits,
                        symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", mTiles * 16, warps,
-                       stages, splitN ? "n" : "", scaleAfter ? "_g" : "")
+                       stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
+                       cluster ? "_c" : "")
       .str();
 }
 
@@ -38,7 +39,8 @@ unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned redBytes = splitN ? 0 : warps * rows * kBlockN * 4;
   unsigned body = std::max(stages * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
-  return body + 16;
+  // Flag word, or (cluster kernels) the block's partial tile.
+  return body + (cluster ? std::max(16u, rows * kBlockN * 4) : 16);
 }
 
 std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
@@ -48,13 +50,18 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
       for (bool gather : {false, true})
         for (unsigned mt : {1u, 2u, 4u})
           for (bool splitN : {false, true})
-            for (bool scaleAfter : {false, true}) {
+            for (bool scaleAfter : {false, true})
+              for (bool cluster : {false, true}) {
             if (scaleAfter && mt != 1)
+              continue;
+            // Cluster split-K reduction: warps splitting K, M <= 32.
+            if (cluster && (splitN || mt > 2))
               continue;
             const unsigned warps = 4;
             DequantGemmConfig c;
             c.splitN = splitN;
             c.scaleAfter = scaleAfter;
+            c.cluster = cluster;
             c.bits = bits;
             c.symmetric = sym;
             c.gatherA = gather;
@@ -138,6 +145,9 @@ private:
 };
 
 constexpr const char *kWG = "#gpu.address_space<workgroup>";
+/// gpu-scope acquire-release fence (split-K arrival counter).
+constexpr const char *kFenceGpu =
+    "llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\" : () -> ()";
 
 std::string join(const std::vector<std::string> &v) {
   std::string s;
@@ -220,8 +230,10 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
     e.line("vector.store " + v + ", %ws[" + widx +
            "] : memref<?xf32>, vector<2xf32>");
   });
-  e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
-         "() -> ()");
+  // Release by one thread: the barrier orders the block's partial stores
+  // before thread 0's gpu-scope fence (cumulative), which precedes the
+  // arrival; the fence after it acquires the other blocks' partials for the
+  // whole block (the barrier again), as in CUTLASS's split-K semaphore.
   e.line("gpu.barrier");
   std::string flagByte = e.mul(
       e.div(e.add(usedBytes, e.idx(15)), e.idx(16)), e.idx(16));
@@ -231,8 +243,10 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
   std::string cidx = e.add(e.mul(mb, gx), nb);
   e.line("scf.if " + t0 + " {");
   ++e.indent;
+  e.line(kFenceGpu);
   std::string old = e.op("memref.atomic_rmw addi " + e.i32(1) + ", %cnt[" +
                          cidx + "] : (i32, memref<?xi32>) -> i32");
+  e.line(kFenceGpu);
   e.line("memref.store " + old + ", " + flag + "[" + e.idx(0) + "] : " +
          wgI32);
   --e.indent;
@@ -244,8 +258,6 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
   std::string isLast = e.cmp("eq", lastI, e.sub("%nsplit", e.idx(1)));
   e.line("scf.if " + isLast + " {");
   ++e.indent;
-  e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
-         "() -> ()");
   const unsigned cols = kBlockN * cfg.warps;
   std::string rowsValid = e.minu(e.sub("%M", m0), e.idx(rows));
   std::string total = e.mul(rowsValid, e.idx(cols));
@@ -326,6 +338,10 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       e.mul(gx, e.idx(kBlockN * (splitN ? cfg.warps : 1)));
 
   std::string smem = e.op(std::string("gpu.dynamic_shared_memory : ") + wgI8);
+  // Programmatic dependent launch: the next kernel of the stream may start
+  // its blocks (and stream its weights) once every block of this one runs.
+  if (cfg.pdl)
+    e.line("nvvm.griddepcontrol launch_dependents");
   // Shared memory: [weight stages][activation tile]; the reduction buffer
   // and flag reuse it after the main loop.
   const unsigned S = cfg.stages;
@@ -456,8 +472,14 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       e.line("nvvm.cp.async.commit.group");
     }
   };
-  if (S && cfg.gatherA)
+  // With PDL the weights (and their scales, above) are fetched before
+  // waiting for the previous kernel; activations, outputs, the workspace
+  // and the counters are touched only after the wait.
+  const bool wFirst = S && (cfg.gatherA || cfg.pdl);
+  if (wFirst)
     emitWPrologue();
+  if (cfg.pdl)
+    e.line("nvvm.griddepcontrol wait");
 
   // ---- activations -> shared memory ------------------------------------
   // Only the rows this block owns below M are loaded (rows past M are never
@@ -526,7 +548,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   }
 
 
-  if (S && !cfg.gatherA)
+  if (S && !wFirst)
     emitWPrologue();
 
   // ---- main loop ---------------------------------------------------------
@@ -598,6 +620,10 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   ++e.indent;
   if (!cfg.gatherA && !S)
     e.line("nvvm.cp.async.wait.group 0");
+  // Weight stages committed before the activation group: in the first
+  // iteration only the newest group (the stage just refilled) may pend.
+  if (!cfg.gatherA && S && wFirst)
+    e.line("nvvm.cp.async.wait.group 1");
   e.line("gpu.barrier");
   --e.indent;
   e.line("}");
@@ -605,7 +631,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::vector<std::string> acc;
   for (unsigned i = 0; i < nAcc; ++i)
     acc.push_back("%acc" + std::to_string(i));
-  std::string magic = e.constant("dense<1677747200> : vector<4xi32>");
   std::string lstepBase = e.add(e.mul(c, e.idx(chunk)), warpBase);
   std::string aRowLane = e.rem(lane, e.idx(16));
   std::string aColLane = e.mul(e.div(lane, e.idx(16)), e.idx(8));
@@ -668,12 +693,22 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       return e.op("vector.shuffle " + v + ", " + v + " [" + mask +
                   "] : vector<8xf16>, vector<8xf16>");
     };
+    // (w & mask) | 0x64006400 as one lop3 per word (immLut 0xea = (a & b) |
+    // c). Written as two arith ops, ptxas keeps an AND and an OR (measured:
+    // 32 LOP3 per k-step instead of 16).
     auto magicOf = [&](const std::string &w, int64_t mask) {
-      std::string m = e.op("arith.andi " + w + ", " +
-                           e.constant("dense<" + std::to_string(mask) +
-                                      "> : vector<4xi32>") +
+      std::vector<std::string> words;
+      std::string mk = e.i32(mask), mg = e.i32(0x64006400);
+      for (unsigned j = 0; j < 4; ++j) {
+        std::string x = e.op("vector.extract " + w + "[" + std::to_string(j) +
+                             "] : i32 from vector<4xi32>");
+        words.push_back(e.op("llvm.inline_asm \"lop3.b32 $0, $1, $2, $3, "
+                             "0xea;\", \"=r,r,r,r\" " +
+                             x + ", " + mk + ", " + mg +
+                             " : (i32, i32, i32) -> i32"));
+      }
+      std::string o = e.op("vector.from_elements " + join(words) +
                            " : vector<4xi32>");
-      std::string o = e.op("arith.ori " + m + ", " + magic + " : vector<4xi32>");
       return e.op("vector.bitcast " + o + " : vector<4xi32> to vector<8xf16>");
     };
     auto dqLo = [&](const std::string &x, const std::string &z,
@@ -873,7 +908,76 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   --e.indent;
   e.line("} else {");
   ++e.indent;
-  {
+  if (cfg.cluster) {
+    // The nsplit blocks of a column block form one thread-block cluster
+    // (cluster dims (1, nsplit, 1), rank = split): every block leaves its
+    // warp-summed partial tile in its own shared memory, and after a cluster
+    // barrier block r sums elements r, r + nsplit, ... (in thread strides)
+    // over the ranks in order 0..nsplit-1 through distributed shared memory.
+    // No global workspace, fence or counter; still deterministic.
+    std::string part = e.op("memref.view " + smem + "[" + flagByte + "][" +
+                            e.idx(rows * kBlockN) + "] : " + wgI8 + " to " +
+                            wgF32);
+    std::string el = e.fresh();
+    e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
+           nthreads + " {");
+    ++e.indent;
+    {
+      std::string row = e.div(el, e.idx(kBlockN));
+      std::string col = e.rem(el, e.idx(kBlockN));
+      e.line("memref.store " + sumWarps(row, col) + ", " + part + "[" + el +
+             "] : " + wgF32);
+    }
+    --e.indent;
+    e.line("}");
+    e.line("nvvm.cluster.arrive {aligned}");
+    e.line("nvvm.cluster.wait {aligned}");
+    std::string baseIdx =
+        e.op("memref.extract_aligned_pointer_as_index " + smem + " : " +
+             wgI8 + " -> index");
+    std::string partBase = e.add(baseIdx, flagByte);
+    std::string el2 = e.fresh();
+    std::string startEl = e.add(e.mul(split, nthreads), tid);
+    std::string stride2 = e.mul(nthreads, "%nsplit");
+    e.line("scf.for " + el2 + " = " + startEl + " to " + outElems + " step " +
+           stride2 + " {");
+    ++e.indent;
+    {
+      std::string row = e.div(el2, e.idx(kBlockN));
+      std::string col = e.rem(el2, e.idx(kBlockN));
+      std::string n = e.add(nbCol, col);
+      std::string addr = e.op(
+          "arith.index_cast " + e.add(partBase, e.mul(el2, e.idx(4))) +
+          " : index to i64");
+      std::string ptr =
+          e.op("llvm.inttoptr " + addr + " : i64 to !llvm.ptr<3>");
+      std::string r = e.fresh(), accS = e.fresh(), res = e.fresh();
+      e.line(res + " = scf.for " + r + " = " + e.idx(0) + " to %nsplit step " +
+             e.idx(1) + " iter_args(" + accS + " = " +
+             e.constant("0.0 : f32") + ") -> (f32) {");
+      ++e.indent;
+      std::string r32 = e.op("arith.index_cast " + r + " : index to i32");
+      std::string rp = e.op("nvvm.mapa " + ptr + ", " + r32 +
+                            " : !llvm.ptr<3> -> !llvm.ptr<7>");
+      std::string x = e.op("llvm.load " + rp + " : !llvm.ptr<7> -> f32");
+      std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
+      e.line("scf.yield " + s2 + " : f32");
+      --e.indent;
+      e.line("}");
+      e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
+      ++e.indent;
+      std::string h = e.op("arith.truncf " + res + " : f32 to f16");
+      e.line("memref.store " + h + ", %out[" +
+             e.add(e.mul(e.add(m0, row), "%N"), n) + "] : memref<?xf16>");
+      --e.indent;
+      e.line("}");
+    }
+    --e.indent;
+    e.line("}");
+    // No block may leave (freeing its shared memory) while others read it.
+    e.line("nvvm.cluster.arrive {aligned}");
+    e.line("nvvm.cluster.wait {aligned}");
+  } else {
     // Partial sums to the workspace [split][M][Np] (f32).
     std::string el = e.fresh();
     e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
@@ -888,15 +992,16 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("memref.store " + s + ", %ws[" + widx + "] : memref<?xf32>");
     --e.indent;
     e.line("}");
-    e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
-           "() -> ()");
+    // One thread releases / acquires (see emitSplitNEpilogue).
     e.line("gpu.barrier");
     std::string t0 = e.cmp("eq", tid, e.idx(0));
     std::string cidx = e.add(e.mul(mb, gx), nb);
     e.line("scf.if " + t0 + " {");
     ++e.indent;
+    e.line(kFenceGpu);
     std::string old = e.op("memref.atomic_rmw addi " + e.i32(1) + ", %cnt[" +
                            cidx + "] : (i32, memref<?xi32>) -> i32");
+    e.line(kFenceGpu);
     e.line("memref.store " + old + ", " + flag + "[" + e.idx(0) + "] : " +
            wgI32);
     --e.indent;
@@ -908,8 +1013,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string isLast = e.cmp("eq", lastI, e.sub("%nsplit", e.idx(1)));
     e.line("scf.if " + isLast + " {");
     ++e.indent;
-    e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
-           "() -> ()");
     std::string el2 = e.fresh();
     e.line("scf.for " + el2 + " = " + tid + " to " + outElems + " step " +
            nthreads + " {");
