@@ -99,6 +99,9 @@ int main(int argc, char **argv) {
     return 2;
   }
   bool quick = argc > 3 && std::string(argv[3]) == "--quick";
+  // --chains-only: only the dependent-launch chains, over more cluster
+  // sizes and with PDL on and off (diagnosis).
+  bool chainsOnly = argc > 3 && std::string(argv[3]) == "--chains-only";
   qmrt_cuda_ctx *ctx = nullptr;
   CHECK(qmrt_cuda_create(0, argv[1], argv[2], &ctx));
 
@@ -125,6 +128,8 @@ int main(int argc, char **argv) {
 
   int runs = 0, failed = 0;
   double worst = 0;
+  if (chainsOnly)
+    cases.clear();
   for (const Case &c : cases) {
     const int64_t K = c.K, N = c.N;
     const bool perCh = c.group == 0;
@@ -178,7 +183,8 @@ int main(int argc, char **argv) {
       // with warps splitting K or N, scaling each weight or (where the
       // group allows) the accumulators once per group.
       // Variants 5 and 6 reduce split-K through a thread-block cluster where
-      // the cubin has cluster kernels (sm_90), capping splits at 8.
+      // the cubin has cluster kernels (sm_90), capping splits at 8; 6 uses
+      // 3 chunks per split, so the last split of K = 4096 is shorter.
       for (int variant : {0, 1, 2, 3, 4, 5, 6}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
@@ -214,7 +220,7 @@ int main(int argc, char **argv) {
                                        /*scale_after=*/(variant - 1) % 2,
                                        /*cluster=*/0, &plan));
         else
-          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 5 ? 0 : 1, 0,
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 5 ? 0 : 3, 0,
                                        0, /*split_n=*/0,
                                        /*scale_after=*/variant == 5 ? -1 : 0,
                                        /*cluster=*/2, &plan));
@@ -275,9 +281,16 @@ int main(int argc, char **argv) {
       return 2;
     }
     const int links = 6;
-    for (int64_t K : {1024, 4096})
-      for (int64_t M : {1, 16, 40})
-        for (int variant : {0, 1}) {
+    std::vector<int> pdls = {1}, variants = {0, 1};
+    std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 16, 40};
+    if (chainsOnly)
+      pdls = {1, 0}, variants = {0, 1, 2, 3, 4}, chainK = {1024, 2048, 4096},
+      chainM = {1, 16};
+    for (int pdl : pdls)
+    for (int64_t K : chainK)
+      for (int64_t M : chainM)
+        for (int variant : variants) {
+          qmrt_cuda_set_pdl(ctx, pdl);
           const int64_t N = K, group = 128, G = K / group;
           std::vector<uint8_t> q(N * K);
           std::vector<float> sc(N * G);
@@ -305,8 +318,9 @@ int main(int argc, char **argv) {
           if (variant == 0)
             CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
           else
-            CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 0, 0, 0, 0, -1,
-                                         /*cluster=*/2, &plan));
+            CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M,
+                                         chainsOnly ? variant : 0, 0, 0, 0,
+                                         -1, /*cluster=*/2, &plan));
           CHECK(qmrt_cuda_reserve(ctx, &dw, M, &plan));
           std::vector<qmrt_devptr> x(links + 1);
           std::vector<uint16_t> x0(M * K);
@@ -356,9 +370,10 @@ int main(int argc, char **argv) {
               ++failed;
             if (std::isfinite(rel))
               worst = std::max(worst, rel);
-            std::printf("%s chain link=%d K=N=%-5lld M=%-4lld kernel=%s "
-                        "nsplit=%lld cluster=%u rel=%.3e unwritten=%lld\n",
-                        ok ? "PASS" : "FAIL", i + 1, (long long)K,
+            std::printf("%s chain link=%d pdl=%d K=N=%-5lld M=%-4lld "
+                        "kernel=%s nsplit=%lld cluster=%u rel=%.3e "
+                        "unwritten=%lld\n",
+                        ok ? "PASS" : "FAIL", i + 1, pdl, (long long)K,
                         (long long)M, qmrt_cuda_kernel_name(ctx, plan.kernel),
                         (long long)plan.nsplit, plan.cluster, rel,
                         (long long)bad);
@@ -369,6 +384,7 @@ int main(int argc, char **argv) {
           qmrt_cuda_weight_free(ctx, &dw);
         }
     cuStreamDestroy(stream);
+    qmrt_cuda_set_pdl(ctx, 1);
   }
   std::printf("SUMMARY: %d runs, %d passed, %d failed, worst rel error %.3e\n",
               runs, runs - failed, failed, worst);

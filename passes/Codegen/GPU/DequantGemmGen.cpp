@@ -915,7 +915,17 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     // barrier block r sums elements r, r + nsplit, ... (in thread strides)
     // over the ranks in order 0..nsplit-1 through distributed shared memory.
     // No global workspace, fence or counter; still deterministic.
-    std::string part = e.op("memref.view " + smem + "[" + flagByte + "][" +
+    // The tile's offset must be the same in every block of the cluster (the
+    // readers map their own offset to the other ranks), so it follows the
+    // split length %sps, not this block's (shorter in the last split).
+    std::string aBytesMax = e.mul(
+        e.mul(e.add(e.mul("%sps", e.idx(16)), e.idx(8)), aRowsAlloc),
+        e.idx(2));
+    std::string bigMax = e.op("arith.maxui " + e.add(aBytesMax, e.idx(wBytes)) +
+                              ", " + redBytes + " : index");
+    std::string partByte =
+        e.mul(e.div(e.add(bigMax, e.idx(15)), e.idx(16)), e.idx(16));
+    std::string part = e.op("memref.view " + smem + "[" + partByte + "][" +
                             e.idx(rows * kBlockN) + "] : " + wgI8 + " to " +
                             wgF32);
     std::string el = e.fresh();
@@ -935,7 +945,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string baseIdx =
         e.op("memref.extract_aligned_pointer_as_index " + smem + " : " +
              wgI8 + " -> index");
-    std::string partBase = e.add(baseIdx, flagByte);
+    std::string partBase = e.add(baseIdx, partByte);
     std::string el2 = e.fresh();
     std::string startEl = e.add(e.mul(split, nthreads), tid);
     std::string stride2 = e.mul(nthreads, "%nsplit");
