@@ -51,7 +51,7 @@ int main(int argc, char **argv) {
   }
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
-  int maxChunks = 0, clusterPref = -1, pdl = 1;
+  int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1;
   bool sweep = false;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
@@ -61,6 +61,8 @@ int main(int argc, char **argv) {
         Ms.push_back(std::atoll(p));
     } else if (a == "--sweep") {
       sweep = true;
+    } else if (a == "--stream-a" && i + 1 < argc) {
+      streamA = std::atoi(argv[++i]);
     } else if (a == "--pdl" && i + 1 < argc) {
       pdl = std::atoi(argv[++i]);
     } else if (a == "--cluster" && i + 1 < argc) {
@@ -79,6 +81,7 @@ int main(int argc, char **argv) {
   qmrt_cuda_ctx *ctx;
   CHECK(qmrt_cuda_create(0, argv[1], argv[2], &ctx));
   qmrt_cuda_set_pdl(ctx, pdl);
+  qmrt_cuda_set_stream_a(ctx, streamA);
   CUdevice dev;
   CU(cuDeviceGet(&dev, 0));
   int l2 = 0;

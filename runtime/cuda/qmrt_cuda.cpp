@@ -46,7 +46,8 @@ int fail(const std::string &msg) {
 struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
-      stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0;
+      stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
+      streama = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -58,6 +59,7 @@ struct qmrt_cuda_ctx {
   CUmodule mod = nullptr;
   int smCount = 0, maxSmemOptin = 0, ccMajor = 0;
   bool pdl = true; // launch with PDL where the kernel supports it
+  int streamAPref = -1; // streamed-activation kernels: -1 table, 0, 1
   std::vector<KernelInfo> kernels;
   CUdeviceptr ws = 0, cnt = 0;
   size_t wsBytes = 0, cntBytes = 0;
@@ -137,6 +139,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "scaleafter") k.scaleafter = v;
       else if (key == "cluster") k.cluster = v;
       else if (key == "pdl") k.pdl = v;
+      else if (key == "streama") k.streama = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
     if (k.cluster) {
@@ -175,6 +178,12 @@ extern "C" void qmrt_cuda_destroy(qmrt_cuda_ctx *c) {
 }
 
 extern "C" int qmrt_cuda_sm_count(qmrt_cuda_ctx *c) { return c->smCount; }
+
+extern "C" int qmrt_cuda_set_stream_a(qmrt_cuda_ctx *c, int pref) {
+  int old = c->streamAPref;
+  c->streamAPref = pref < 0 ? -1 : pref ? 1 : 0;
+  return old;
+}
 
 extern "C" int qmrt_cuda_set_pdl(qmrt_cuda_ctx *c, int on) {
   bool old = c->pdl;
@@ -263,7 +272,9 @@ static const int64_t kMaxActivationBytes = 96 * 1024;
 
 static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t rows = 16 * k.mtiles;
-  int64_t a = std::min(rows, M) * (sps * 16 + 8) * 2;
+  int64_t chunkK = 16 * int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
+  int64_t a = k.streama ? int64_t(k.stages) * std::min(rows, M) * (chunkK + 8) * 2
+                        : std::min(rows, M) * (sps * 16 + 8) * 2;
   int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * 64 * 4;
   int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 * (k.bits == 4 ? 1 : 2);
   int64_t body = std::max(k.stages * chunkBytes + a, red);
@@ -312,64 +323,73 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   int best = -1;
   if (warps <= 0)
     warps = kDefaultWarps;
-  // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7 and
-  // results/h100_sweep_v7.jsonl). Classes: "wide" N >= 16384; "deep"
-  // K >= 8192 and N < 16384 ("big" when K*N >= 2e8); else "small".
-  // kOneWave = as many splits as keep the grid in one wave.
-  //   M <= 4:  small, deep: one wave (deep big: ~2 blocks/SM at M = 1,
-  //            one wave at M = 2, 3 blocks/SM at M = 3..4);
-  //            wide: <= 1024 k per split, warps split N, 2 blocks/SM (4 at
-  //            M = 3..4 for K < 8192, 8 for K >= 8192); at M = 1 with
-  //            K >= 8192 warps split K, 3 blocks/SM.
+  // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7/v8,
+  // results/h100_sweep_v7.jsonl and h100_sweep_v8.jsonl). Classes: "wide"
+  // N >= 16384; "deep" K >= 8192 and N < 16384 ("big" when K*N >= 2e8);
+  // else "small". kOneWave = as many splits as keep the grid in one wave;
+  // "streamed" = activations streamed through the weight stages.
+  //   M <= 4:  small, deep: one wave, streamed from M = 3 (deep: from
+  //            M = 1; deep big: ~2 blocks/SM at M = 1, one wave at M = 2);
+  //            wide: <= 1024 k per split, warps split N, 2 blocks/SM
+  //            (streamed from M = 3; K >= 8192: 4 blocks/SM); at M = 1
+  //            with K >= 8192 warps split K, 3 blocks/SM.
   //   M <= 8:  small: cluster split-K, 1 block/SM; deep: one wave (big:
-  //            warps split N); wide: 3 blocks/SM (K >= 8192: warps split
-  //            N, <= 2048 k per split).
-  //   M <= 16: small: cluster split-K, 1 block/SM (one wave for M > 12 and
-  //            N > 4096); deep: 3 blocks/SM, cluster for M <= 12 (big:
-  //            warps split N, 4 blocks/SM, <= 2048 k); wide: warps split
-  //            N, 1 block/SM, <= 2048 k per split.
+  //            warps split N; else streamed); wide: 3 blocks/SM
+  //            (K >= 8192: streamed, <= 2048 k per split).
+  //   M <= 16: small: cluster split-K, 1 block/SM (M > 12 and N > 4096:
+  //            one wave, streamed); deep: one wave, streamed (big: warps
+  //            split N, 4 blocks/SM, <= 2048 k); wide: one wave, streamed,
+  //            <= 2048 k per split.
   //   M <= 32: small: one wave; wide and deep: warps split N, 3 blocks/SM
   //            (2 for deep, 8 for K*N >= 2e8).
   //   larger M: warps split K, ~3 blocks/SM.
   const int64_t K = w->meta.K, N = w->meta.N;
   const bool wide = N >= 16384, deep = K >= 8192 && !wide;
   const bool big = K * N >= 200000000;
-  int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0;
+  int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0, tStreamA = 0;
   int64_t tMaxK = 0; // k per split cap (0 = none)
   if (M <= 4) {
     if (wide) {
       tMaxK = 1024;
       if (M <= 1 && K >= 8192)
         tBps = 3;
+      else if (M <= 2)
+        tSplitN = 1, tBps = 2;
       else
-        tSplitN = 1, tBps = M <= 2 ? 2 : K >= 8192 ? 8 : 4;
+        tSplitN = 1, tBps = K >= 8192 ? 4 : 2, tStreamA = 1;
     } else if (deep && big) {
-      tBps = M <= 1 ? 2 : M <= 2 ? kOneWave : 3;
+      tBps = M <= 1 ? 2 : kOneWave;
+      tStreamA = M >= 3;
     } else {
       tBps = kOneWave;
+      tStreamA = deep || M >= 3;
     }
   } else if (M <= 8) {
     if (wide) {
       tBps = 3;
       if (K >= 8192)
-        tSplitN = 1, tMaxK = 2048;
+        tMaxK = 2048, tStreamA = 1;
     } else if (deep) {
-      tBps = kOneWave, tSplitN = big ? 1 : 0;
+      tBps = kOneWave;
+      if (big)
+        tSplitN = 1;
+      else
+        tStreamA = 1;
     } else {
       tBps = 1, tCluster = 1;
     }
   } else if (M <= 16) {
     if (wide) {
-      tSplitN = 1, tBps = 1, tMaxK = 2048;
+      tBps = kOneWave, tMaxK = 2048, tStreamA = 1;
     } else if (deep) {
       if (big)
         tSplitN = 1, tBps = 4, tMaxK = 2048;
       else
-        tBps = 3, tCluster = M <= 12 ? 1 : 0;
+        tBps = kOneWave, tStreamA = 1;
     } else if (M <= 12 || N <= 4096) {
       tBps = 1, tCluster = 1;
     } else {
-      tBps = kOneWave;
+      tBps = kOneWave, tStreamA = 1;
     }
   } else if (M <= 32) {
     if (wide || deep)
@@ -393,10 +413,22 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     return (k.warps == warps ? 4 : 0) + (k.splitn == splitN ? 2 : 0) +
            (k.scaleafter == wantScaleAfter ? 1 : 0);
   };
+  int wantStreamA = c->streamAPref >= 0 ? c->streamAPref : tStreamA;
+  auto family = [&](const KernelInfo &k) {
+    return !k.cluster && k.bits == w->meta.bits &&
+           k.sym == w->meta.symmetric && k.gather == w->meta.gather &&
+           k.mtiles == mt && usable(k);
+  };
+  if (wantStreamA && !std::any_of(c->kernels.begin(), c->kernels.end(),
+                                  [&](const KernelInfo &k) {
+                                    return family(k) && k.streama &&
+                                           k.warps == warps &&
+                                           k.splitn == splitN;
+                                  }))
+    wantStreamA = 0;
   for (int i = 0; i < (int)c->kernels.size(); ++i) {
     const KernelInfo &k = c->kernels[i];
-    if (!k.cluster && k.bits == w->meta.bits && k.sym == w->meta.symmetric &&
-        k.gather == w->meta.gather && k.mtiles == mt && usable(k) &&
+    if (family(k) && k.streama == wantStreamA &&
         (best < 0 || score(k) > score(c->kernels[best])))
       best = i;
   }
@@ -436,6 +468,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                         (std::min<int64_t>(rows, M) * 2) -
                                     8) /
                                        (16 * chunkSteps)));
+  if (k.streama) // shared memory does not grow with the split
+    cpsCap = kChunks;
   if (maxChunks > 0)
     cpsCap = std::min<int64_t>(cpsCap, maxChunks);
   else if (tMaxK > 0 && k.splitn == splitN)
@@ -474,7 +508,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (clusterPref < 0)
     clusterPref = tCluster;
   int clusterKernel = -1;
-  if (clusterPref > 0 && !k.splitn) {
+  if (clusterPref > 0 && !k.splitn && !k.streama) {
     for (int i = 0; i < (int)c->kernels.size(); ++i) {
       const KernelInfo &q = c->kernels[i];
       if (q.cluster && q.bits == k.bits && q.sym == k.sym &&

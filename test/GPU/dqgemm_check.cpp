@@ -122,6 +122,10 @@ int main(int argc, char **argv) {
   cases.push_back({4, false, 128, 2, 1024, 128});
   cases.push_back({8, true, 64, 2, 2000, 72});
   cases.push_back({4, true, 128, 0, 14336, 512});
+  // Direct family with K % 512 != 0: the last split's chunks reach past K
+  // (zero-filled activation copies).
+  cases.push_back({4, true, 128, 0, 1000, 136});
+  cases.push_back({8, false, 64, 0, 1000, 136});
   std::vector<int64_t> Ms = {1, 5, 16, 33, 130};
   if (quick)
     Ms = {1, 16, 33};
@@ -185,7 +189,9 @@ int main(int argc, char **argv) {
       // Variants 5 and 6 reduce split-K through a thread-block cluster where
       // the cubin has cluster kernels (sm_90), capping splits at 8; 6 uses
       // 3 chunks per split, so the last split of K = 4096 is shorter.
-      for (int variant : {0, 1, 2, 3, 4, 5, 6}) {
+      // Variants 7 and 8 stream the activations through the weight stages
+      // (warps splitting K, then N) where such kernels exist.
+      for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -219,7 +225,13 @@ int main(int argc, char **argv) {
                                        /*split_n=*/(variant - 1) / 2,
                                        /*scale_after=*/(variant - 1) % 2,
                                        /*cluster=*/0, &plan));
-        else
+        else if (variant >= 7) {
+          qmrt_cuda_set_stream_a(ctx, 1);
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 7 ? 0 : 2, 0,
+                                       0, /*split_n=*/variant - 7, -1,
+                                       /*cluster=*/0, &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+        } else
           CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 5 ? 0 : 3, 0,
                                        0, /*split_n=*/0,
                                        /*scale_after=*/variant == 5 ? -1 : 0,
@@ -281,7 +293,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     const int links = 6;
-    std::vector<int> pdls = {1}, variants = {0, 1};
+    std::vector<int> pdls = {1}, variants = {0, 1, 5};
     std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 16, 40};
     if (chainsOnly)
       pdls = {1, 0}, variants = {0, 1, 2, 3, 4}, chainK = {1024, 2048, 4096},
@@ -315,7 +327,11 @@ int main(int argc, char **argv) {
           CHECK(qmrt_cuda_weight_upload(ctx, &pw, &dw));
           qmrt_packed_free(&pw);
           qmrt_cuda_plan plan;
-          if (variant == 0)
+          if (variant == 5) { // streamed activations
+            qmrt_cuda_set_stream_a(ctx, 1);
+            CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
+            qmrt_cuda_set_stream_a(ctx, -1);
+          } else if (variant == 0)
             CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
           else
             CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M,

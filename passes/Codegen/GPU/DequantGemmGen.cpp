@@ -25,17 +25,18 @@ using namespace mlir;
 using namespace mlir::qm::gpu;
 
 std::string DequantGemmConfig::kernelName() const {
-  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}", bits,
-                       symmetric ? "sym" : "asym",
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}",
+                       bits, symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", mTiles * 16, warps,
                        stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
-                       cluster ? "_c" : "")
+                       cluster ? "_c" : "", streamA ? "_a" : "")
       .str();
 }
 
 unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned rows = 16 * mTiles;
-  unsigned aBytes = rows * (stepsPerSplit * 16 + 8) * 2;
+  unsigned aBytes = streamA ? stages * rows * (chunkSteps() * 16 + 8) * 2
+                            : rows * (stepsPerSplit * 16 + 8) * 2;
   unsigned redBytes = splitN ? 0 : warps * rows * kBlockN * 4;
   unsigned body = std::max(stages * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
@@ -51,8 +52,13 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
         for (unsigned mt : {1u, 2u, 4u})
           for (bool splitN : {false, true})
             for (bool scaleAfter : {false, true})
-              for (bool cluster : {false, true}) {
+              for (bool cluster : {false, true})
+                for (bool streamA : {false, true}) {
             if (scaleAfter && mt != 1)
+              continue;
+            // Streamed activations: direct family, one m16 tile, global
+            // split-K reduction.
+            if (streamA && (gather || mt != 1 || cluster))
               continue;
             // Cluster split-K reduction: warps splitting K, M <= 32.
             if (cluster && (splitN || mt > 2))
@@ -62,6 +68,7 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
             c.splitN = splitN;
             c.scaleAfter = scaleAfter;
             c.cluster = cluster;
+            c.streamA = streamA;
             c.bits = bits;
             c.symmetric = sym;
             c.gatherA = gather;
@@ -348,7 +355,13 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   const unsigned wBytes = S * cfg.chunkBytes();
   // Only min(M, rows) activation rows are allocated and loaded.
   std::string aRowsAlloc = e.minu("%M", e.idx(rows));
-  std::string aElems = e.mul(stride, aRowsAlloc);
+  // Streamed activations: S stages of [rows][chunk k + 8] next to the
+  // weight stages, filled chunk by chunk with the weights.
+  const bool SA = cfg.streamA;
+  const unsigned chunkK = chunk * 16;
+  std::string strideA = SA ? e.idx(chunkK + 8) : stride;
+  std::string aStageElems = e.mul(strideA, aRowsAlloc);
+  std::string aElems = SA ? e.mul(aStageElems, e.idx(S)) : aStageElems;
   std::string as = e.op("memref.view " + smem + "[" + e.idx(wBytes) + "][" +
                         aElems + "] : " + wgI8 + " to " + wgF16);
   std::string wst;
@@ -428,6 +441,34 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
              "], 4 {bypassL1} : memref<?xi32> to " + wgI32);
     }
   };
+  // cp.async of chunk `chunkIdx`'s activation slice into A stage `st`
+  // (streamed activations): rows below M x chunk k, 16 bytes per copy,
+  // zero-filled past K (K % 8 == 0 in the direct family); every thread
+  // copies some, so the stage needs a block barrier before use.
+  std::string rowsHere = e.minu(e.sub("%M", m0), e.idx(rows));
+  auto emitACopies = [&](const std::string &chunkIdx, const std::string &st) {
+    const unsigned perRowC = chunkK / 8;
+    std::string total = e.mul(rowsHere, e.idx(perRowC));
+    std::string kc = e.add(k0, e.mul(chunkIdx, e.idx(chunkK)));
+    std::string stRow = e.mul(st, aRowsAlloc);
+    std::string it = e.fresh();
+    e.line("scf.for " + it + " = " + tid + " to " + total + " step " +
+           nthreads + " {");
+    ++e.indent;
+    std::string row = e.div(it, e.idx(perRowC));
+    std::string cc = e.rem(it, e.idx(perRowC));
+    std::string gk = e.add(kc, e.mul(cc, e.idx(8)));
+    std::string inK = e.cmp("ult", gk, "%K");
+    std::string src = e.select(inK, e.add(e.mul(e.add(m0, row), "%K"), gk),
+                               e.idx(0));
+    std::string valid = e.select(inK, e.idx(8), e.idx(0));
+    std::string dst = e.add(e.mul(e.add(stRow, row), strideA),
+                            e.mul(cc, e.idx(8)));
+    e.op("nvgpu.device_async_copy %a[" + src + "], " + as + "[" + dst +
+         "], 8, " + valid + " {bypassL1} : memref<?xf16> to " + wgF16);
+    --e.indent;
+    e.line("}");
+  };
   const unsigned nW = S ? 0 : cfg.unroll * vecsPerStep;
   const unsigned nS = cfg.scaleAfter ? 2 : cfg.unroll;
   const unsigned nZ = cfg.symmetric ? 0 : cfg.scaleAfter ? 1 : cfg.unroll;
@@ -475,7 +516,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // With PDL the weights (and their scales, above) are fetched before
   // waiting for the previous kernel; activations, outputs, the workspace
   // and the counters are touched only after the wait.
-  const bool wFirst = S && (cfg.gatherA || cfg.pdl);
+  const bool wFirst = S && (cfg.gatherA || cfg.pdl || SA);
   if (wFirst)
     emitWPrologue();
   if (cfg.pdl)
@@ -484,8 +525,17 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // ---- activations -> shared memory ------------------------------------
   // Only the rows this block owns below M are loaded (rows past M are never
   // stored, and mma rows are independent).
-  std::string rowsHere = e.minu(e.sub("%M", m0), e.idx(rows));
-  if (!cfg.gatherA) {
+  if (SA) {
+    // The first S - 1 chunks' activations, one group each.
+    for (unsigned p = 0; p + 1 < S; ++p) {
+      e.line("scf.if " + e.cmp("ult", e.idx(p), nchunks) + " {");
+      ++e.indent;
+      emitACopies(e.idx(p), e.idx(p));
+      --e.indent;
+      e.line("}");
+      e.line("nvvm.cp.async.commit.group");
+    }
+  } else if (!cfg.gatherA) {
     // 16-byte cp.async chunks, zero-filled past K.
     std::string perRow = e.mul(nsteps, e.idx(2));
     std::string row = e.fresh(), cc = e.fresh();
@@ -602,7 +652,24 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // The activations are waited for only now, after the first two chunks'
   // weight loads are in flight.
   std::string stage;
-  if (S) {
+  if (SA) {
+    // Wait for this chunk's weights and activations (only the newest group
+    // may pend), make every thread's copies visible and make sure no warp
+    // still reads the stage refilled next, then refill it S - 1 ahead.
+    e.line("nvvm.cp.async.wait.group " + std::to_string(S - 2));
+    e.line("gpu.barrier");
+    std::string ahead = e.add(c, e.idx(S - 1));
+    std::string okA = e.cmp("ult", ahead, nchunks);
+    e.line("scf.if " + okA + " {");
+    ++e.indent;
+    std::string st = e.rem(ahead, e.idx(S));
+    emitCopies(ahead, st);
+    emitACopies(ahead, st);
+    --e.indent;
+    e.line("}");
+    e.line("nvvm.cp.async.commit.group");
+    stage = e.rem(c, e.idx(S));
+  } else if (S) {
     // Refill the stage consumed in the previous iteration, S - 1 ahead.
     std::string ahead = e.add(c, e.idx(S - 1));
     std::string okA = e.cmp("ult", ahead, nchunks);
@@ -615,6 +682,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("nvvm.cp.async.wait.group " + std::to_string(S - 1));
     stage = e.rem(c, e.idx(S));
   }
+  if (!SA) {
   std::string first = e.cmp("eq", c, e.idx(0));
   e.line("scf.if " + first + " {");
   ++e.indent;
@@ -627,6 +695,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   e.line("gpu.barrier");
   --e.indent;
   e.line("}");
+  }
   // Compute on the current chunk.
   std::vector<std::string> acc;
   for (unsigned i = 0; i < nAcc; ++i)
@@ -653,13 +722,16 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::vector<std::string> &dst = cfg.scaleAfter ? tmp : acc;
   for (unsigned u = 0; u < cfg.unroll; ++u) {
     std::string ls = e.add(lstepBase, e.idx(u));
-    std::string acol = e.add(e.mul(ls, e.idx(16)), aColLane);
+    std::string acol =
+        SA ? e.add(e.mul(e.add(warpBase, e.idx(u)), e.idx(16)), aColLane)
+           : e.add(e.mul(ls, e.idx(16)), aColLane);
+    std::string aRow0 = SA ? e.mul(stage, aRowsAlloc) : e.idx(0);
     std::vector<std::string> afrag;
     for (unsigned i = 0; i < cfg.mTiles; ++i) {
       // Rows past M repeat the last loaded row (their outputs are dropped).
       std::string arow = e.minu(e.add(aRowLane, e.idx(16 * i)),
                                 e.sub(rowsHere, e.idx(1)));
-      std::string aidx = e.add(e.mul(arow, stride), acol);
+      std::string aidx = e.add(e.mul(e.add(aRow0, arow), strideA), acol);
       afrag.push_back(e.op("nvgpu.ldmatrix " + as + "[" + aidx +
                            "] {numTiles = 4 : i32, transpose = false} : " +
                            wgF16 + " -> vector<4x2xf16>"));

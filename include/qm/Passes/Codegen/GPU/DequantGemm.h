@@ -45,6 +45,12 @@ struct DequantGemmConfig {
   /// cluster (1, nsplit, 1) (sm_90+, nsplit <= 8) instead of going through
   /// a global workspace, a fence and an arrival counter. Warps split K.
   bool cluster = false;
+  /// Activations streamed through the cp.async stages with the weights,
+  /// one chunk (rows x chunk k) per stage, instead of the block's whole
+  /// split staged up front (direct family, mTiles = 1, global split-K):
+  /// shared memory no longer grows with the split length, and the first
+  /// mma waits for one chunk. One block barrier per chunk.
+  bool streamA = false;
   /// Programmatic dependent launch (sm_90+): signal dependents at entry,
   /// fetch weights and scales, then wait for the previous grid before the
   /// activations. Set per chip by the generator (same kernel names); the
