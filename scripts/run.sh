@@ -8,7 +8,9 @@
 #
 # Settings (environment): QM_METHOD=gptq|rtn|awq|awq+gptq (default gptq),
 # QM_BITS=4, QM_GROUP=128, QM_CALIB=<text files> (default
-# ../shared/data/brown.txt), QM_CALIB_SAMPLES=32, QM_ORDER=one-shot|per-layer,
+# ../shared/data/brown.txt), QM_CALIB_SAMPLES=128 (windows of 512 tokens),
+# QM_ORDER=per-layer|true-sequential|one-shot (per-layer: the reference GPTQ
+# order, calibrated one decoder layer at a time on cached hidden states),
 # QM_EVAL_WINDOWS=20 (windows of 512 tokens per evaluation text; 400 is the
 # full protocol), QM_TOKENIZER (default tokenizer.json next to the model),
 # QM_OUT=out/<model name>. The report is printed and written to
@@ -23,8 +25,8 @@ METHOD="${QM_METHOD:-gptq}"
 BITS="${QM_BITS:-4}"
 GROUP="${QM_GROUP:-128}"
 CALIB="${QM_CALIB:-$SHARED/data/brown.txt}"
-SAMPLES="${QM_CALIB_SAMPLES:-32}"
-ORDER="${QM_ORDER:-one-shot}"
+SAMPLES="${QM_CALIB_SAMPLES:-128}"
+ORDER="${QM_ORDER:-per-layer}"
 WINDOWS="${QM_EVAL_WINDOWS:-20}"
 TOKENIZER="${QM_TOKENIZER:-$(dirname "$MODEL")/tokenizer.json}"
 OUT="${QM_OUT:-$ROOT/out/$NAME}"

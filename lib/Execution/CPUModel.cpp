@@ -121,8 +121,7 @@ int64_t CPUModel::getOutputSize() const {
   return n;
 }
 
-FailureOr<std::unique_ptr<CPUModel>>
-CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
+LogicalResult CPUModel::verifyTokenModel(ModuleOp module) {
   func::FuncOp entry = getEntry(module);
   if (!entry)
     return failure();
@@ -139,10 +138,38 @@ CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
     return entry.emitError("entry function must take one static integer "
                            "tensor and return one static f32 tensor (")
            << type << "); pin the input shape";
+  return success();
+}
+
+FailureOr<std::unique_ptr<CPUModel>>
+CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
+  func::FuncOp entry = getEntry(module);
+  if (!entry)
+    return failure();
+  FunctionType type = entry.getFunctionType();
   std::unique_ptr<CPUModel> model(new CPUModel());
-  model->inputShape.assign(in.getShape().begin(), in.getShape().end());
-  model->outputShape.assign(out.getShape().begin(), out.getShape().end());
-  model->inputElementType = in.getElementType();
+  auto collect = [&](TypeRange types, std::vector<RankedTensorType> &out,
+                     const char *what) -> LogicalResult {
+    for (Type t : types) {
+      auto ranked = dyn_cast<RankedTensorType>(t);
+      if (!ranked || !ranked.hasStaticShape() ||
+          !ranked.getElementType().isIntOrFloat())
+        return entry.emitError("entry function ")
+               << what << " must be static integer or float tensors (" << t
+               << "); pin the input shape";
+      out.push_back(ranked);
+    }
+    return success();
+  };
+  if (failed(collect(type.getInputs(), model->argTypes, "arguments")) ||
+      failed(collect(type.getResults(), model->resultTypes, "results")))
+    return failure();
+  if (model->argTypes.size() == 1 && model->resultTypes.size() == 1) {
+    RankedTensorType in = model->argTypes[0], out = model->resultTypes[0];
+    model->inputShape.assign(in.getShape().begin(), in.getShape().end());
+    model->outputShape.assign(out.getShape().begin(), out.getShape().end());
+    model->inputElementType = in.getElementType();
+  }
 
   bool timing = std::getenv("QM_TIMING") != nullptr;
   auto t0 = std::chrono::steady_clock::now();
@@ -163,6 +190,7 @@ CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
   std::string blob;
   if (failed(externalizeWeights(module, blob)))
     return failure();
+  lap("weights externalized");
 
   static bool targetsInitialized = [] {
     llvm::InitializeNativeTarget();
@@ -202,7 +230,7 @@ CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
     std::string msg = llvm::toString(engine.takeError());
     return module.emitError("JIT compilation failed: ") << msg;
   }
-  lap("LLVM translation, optimization and codegen");
+  lap("LLVM translation and optimization");
   model->engine = std::move(*engine);
   model->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap map;
@@ -219,8 +247,11 @@ CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
     std::string msg = llvm::toString(init.takeError());
     return module.emitError("cannot find the weight initializer: ") << msg;
   }
+  lap("LLVM codegen");
   reinterpret_cast<void (*)(const char *)>(*init)(blob.data());
-  auto fn = model->engine->lookup("_mlir_ciface_" + *name);
+  lap("weights copied in");
+  model->entryName = "_mlir_ciface_" + *name;
+  auto fn = model->engine->lookup(model->entryName);
   if (!fn) {
     std::string msg = llvm::toString(fn.takeError());
     return module.emitError("cannot find the compiled entry: ") << msg;
@@ -229,65 +260,119 @@ CPUModel::compile(ModuleOp module, const CPUCompileOptions &options) {
   return model;
 }
 
-LogicalResult CPUModel::run(const int64_t *input, float *output) {
-  unsigned inRank = inputShape.size(), outRank = outputShape.size();
-  unsigned width = inputElementType.getIntOrFloatBitWidth();
-  int64_t n = getInputSize();
-  std::vector<int64_t> in64;
-  std::vector<int32_t> in32;
-  void *inData;
-  if (width == 64) {
-    inData = const_cast<int64_t *>(input);
-  } else if (width == 32) {
-    in32.assign(input, input + n);
-    inData = in32.data();
-  } else {
+static int64_t numElements(RankedTensorType type) {
+  int64_t n = 1;
+  for (int64_t d : type.getShape())
+    n *= d;
+  return n;
+}
+
+static int64_t elementBytes(RankedTensorType type) {
+  return (type.getElementType().getIntOrFloatBitWidth() + 7) / 8;
+}
+
+LogicalResult CPUModel::call(ArrayRef<const void *> args,
+                             ArrayRef<void *> results) {
+  if (args.size() != argTypes.size() || results.size() != resultTypes.size())
     return failure();
-  }
-  Descriptor inDesc(inRank), outDesc(outRank);
-  inDesc.words[0] = reinterpret_cast<int64_t>(inData);
-  inDesc.words[1] = reinterpret_cast<int64_t>(inData);
-  int64_t stride = 1;
-  for (int i = inRank - 1; i >= 0; --i) {
-    inDesc.words[3 + i] = inputShape[i];
-    inDesc.words[3 + inRank + i] = stride;
-    stride *= inputShape[i];
-  }
-  auto fn = reinterpret_cast<void (*)(void *, void *)>(entry);
-  fn(outDesc.data(), inDesc.data());
-  auto *allocated = reinterpret_cast<float *>(outDesc.words[0]);
-  auto *aligned = reinterpret_cast<float *>(outDesc.words[1]);
-  int64_t offset = outDesc.words[2];
-  // Copy out honouring the strides (identity layout in practice).
-  int64_t total = getOutputSize();
-  bool contiguous = true;
-  stride = 1;
-  for (int i = outRank - 1; i >= 0; --i) {
-    if (outDesc.words[3 + i] != outputShape[i])
-      return failure();
-    if (outputShape[i] != 1 && outDesc.words[3 + outRank + i] != stride)
-      contiguous = false;
-    stride *= outputShape[i];
-  }
-  if (contiguous) {
-    std::memcpy(output, aligned + offset, total * sizeof(float));
-  } else {
-    std::vector<int64_t> idx(outRank, 0);
-    for (int64_t e = 0; e < total; ++e) {
-      int64_t off = offset;
-      for (unsigned d = 0; d < outRank; ++d)
-        off += idx[d] * outDesc.words[3 + outRank + d];
-      output[e] = aligned[off];
-      for (int d = outRank - 1; d >= 0; --d) {
-        if (++idx[d] < outputShape[d])
-          break;
-        idx[d] = 0;
-      }
+  // The C interface takes a pointer to each argument's descriptor
+  // {allocated, aligned, offset, sizes[rank], strides[rank]} and returns
+  // through a pointer to the result descriptor (a struct of descriptors when
+  // there are several results, all words of 8 bytes).
+  std::vector<Descriptor> argDescs;
+  argDescs.reserve(args.size());
+  for (auto [data, type] : llvm::zip(args, argTypes)) {
+    unsigned rank = type.getRank();
+    Descriptor &d = argDescs.emplace_back(rank);
+    d.words[0] = d.words[1] = reinterpret_cast<int64_t>(data);
+    int64_t stride = 1;
+    for (int i = rank - 1; i >= 0; --i) {
+      d.words[3 + i] = type.getDimSize(i);
+      d.words[3 + rank + i] = stride;
+      stride *= type.getDimSize(i);
     }
   }
-  // The result buffer was malloc'ed by the compiled code and handed over.
-  // (A buffer that is a constant global has allocated == 0xdeadbeef.)
-  if (reinterpret_cast<uintptr_t>(allocated) != 0xdeadbeef)
-    std::free(allocated);
-  return success();
+  size_t resultWords = 0;
+  for (RankedTensorType type : resultTypes)
+    resultWords += 3 + 2 * type.getRank();
+  std::vector<int64_t> resultBuffer(resultWords, 0);
+
+  std::vector<void *> argPtrs;
+  for (Descriptor &d : argDescs)
+    argPtrs.push_back(d.data());
+  void *resultPtr = resultBuffer.data();
+  SmallVector<void *> packed;
+  if (!resultTypes.empty())
+    packed.push_back(&resultPtr);
+  for (void *&p : argPtrs)
+    packed.push_back(&p);
+  if (llvm::Error err = engine->invokePacked(entryName, packed)) {
+    llvm::consumeError(std::move(err));
+    return failure();
+  }
+
+  // Copy each result out honouring its strides, then free the buffer the
+  // compiled code malloc'ed (a constant global has allocated == 0xdeadbeef).
+  LogicalResult status = success();
+  std::vector<void *> toFree;
+  size_t word = 0;
+  for (auto [dst, type] : llvm::zip(results, resultTypes)) {
+    unsigned rank = type.getRank();
+    const int64_t *d = resultBuffer.data() + word;
+    word += 3 + 2 * rank;
+    auto *allocated = reinterpret_cast<char *>(d[0]);
+    auto *aligned = reinterpret_cast<const char *>(d[1]);
+    int64_t offset = d[2], bytes = elementBytes(type);
+    int64_t total = numElements(type);
+    bool contiguous = true;
+    int64_t stride = 1;
+    for (int i = rank - 1; i >= 0; --i) {
+      if (d[3 + i] != type.getDimSize(i))
+        status = failure();
+      if (type.getDimSize(i) != 1 && d[3 + rank + i] != stride)
+        contiguous = false;
+      stride *= type.getDimSize(i);
+    }
+    if (succeeded(status)) {
+      auto *out = static_cast<char *>(dst);
+      if (contiguous) {
+        std::memcpy(out, aligned + offset * bytes, total * bytes);
+      } else {
+        std::vector<int64_t> idx(rank, 0);
+        for (int64_t e = 0; e < total; ++e) {
+          int64_t off = offset;
+          for (unsigned k = 0; k < rank; ++k)
+            off += idx[k] * d[3 + rank + k];
+          std::memcpy(out + e * bytes, aligned + off * bytes, bytes);
+          for (int k = rank - 1; k >= 0; --k) {
+            if (++idx[k] < type.getDimSize(k))
+              break;
+            idx[k] = 0;
+          }
+        }
+      }
+    }
+    // Never free an argument returned as it is, nor a buffer twice.
+    if (reinterpret_cast<uintptr_t>(allocated) != 0xdeadbeef &&
+        llvm::find(args, allocated) == args.end() &&
+        llvm::find(toFree, allocated) == toFree.end())
+      toFree.push_back(allocated);
+  }
+  for (void *p : toFree)
+    std::free(p);
+  return status;
+}
+
+LogicalResult CPUModel::run(const int64_t *input, float *output) {
+  if (argTypes.size() != 1 || resultTypes.size() != 1 ||
+      !resultTypes[0].getElementType().isF32() ||
+      !argTypes[0].getElementType().isSignlessInteger())
+    return failure();
+  unsigned width = inputElementType.getIntOrFloatBitWidth();
+  if (width == 64)
+    return call({input}, {output});
+  if (width != 32)
+    return failure();
+  std::vector<int32_t> in32(input, input + getInputSize());
+  return call({in32.data()}, {output});
 }

@@ -28,7 +28,8 @@ void mlir::qm::buildCPUPipeline(OpPassManager &pm,
     text += ",qm-linalg-to-microkernels";
   if (options.lowerToLLVM)
     text += ",convert-bufferization-to-memref,"
-            "func.func(convert-linalg-to-loops),expand-strided-metadata,"
+            "func.func(convert-linalg-to-loops),qm-outline-loop-nests,"
+            "expand-strided-metadata,"
             "lower-affine,convert-scf-to-cf,convert-math-to-llvm,"
             "convert-math-to-libm,finalize-memref-to-llvm,"
             "convert-func-to-llvm,convert-to-llvm,reconcile-unrealized-casts";

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qm/Execution/CPUModel.h"
+#include "qm/Execution/LayerwiseCalibration.h"
 #include "qm/Import/Onnx/OnnxImporter.h"
 #include "qm/InitAllDialects.h"
 #include "qm/InitAllPasses.h"
@@ -77,6 +78,21 @@ static cl::opt<uint64_t> calibSeed("calib-seed", cl::init(0),
                                    cl::desc("Seed of the window offsets"));
 static cl::opt<std::string> orderOpt("order", cl::init("per-layer"),
     cl::desc("per-layer, true-sequential or one-shot"));
+static cl::opt<std::string> calibExec("calib-exec", cl::init("layerwise"),
+    cl::desc("How sequential calibration runs the model: layerwise (one "
+             "decoder layer at a time on cached hidden states) or "
+             "whole-model (the whole model once per stage)"));
+static cl::opt<int64_t> awqGrid("awq-grid", cl::init(20),
+    cl::desc("AWQ scale exponents alpha = i / grid for i < grid"));
+static cl::opt<bool> awqDuo("awq-duo",
+    cl::desc("AWQ duo scaling: s = s_x^alpha / s_w^(1 - alpha)"));
+static cl::opt<bool> awqClip("awq-clip", cl::init(true),
+    cl::desc("AWQ clipping search (--awq-clip=false turns it off)"));
+static cl::opt<int64_t> awqClipSteps("awq-clip-steps", cl::init(20),
+    cl::desc("AWQ clipping: ratios 1 - 0.5 i / steps"));
+static cl::opt<int> calibLanes("calib-lanes", cl::init(0),
+    cl::desc("Calibration windows run at once by layer-wise calibration "
+             "(0: one per hardware thread; results do not depend on it)"));
 static cl::opt<std::string> tokenizerPath("tokenizer",
     cl::desc("tokenizer.json (default: next to the model)"));
 static cl::opt<std::string> statsOut("stats-out",
@@ -95,6 +111,7 @@ static double since(std::chrono::steady_clock::time_point t) {
 }
 
 int main(int argc, char **argv) {
+  qmrt_reuse_freed_memory();
   llvm::InitLLVM init(argc, argv);
   mlir::registerAllPasses(); // the CPU pipeline parses upstream passes
   mlir::qm::registerAllPasses();
@@ -126,6 +143,12 @@ int main(int argc, char **argv) {
   else if (orderOpt != "per-layer")
     fail("unknown --order '" + orderOpt +
          "' (expected per-layer, true-sequential or one-shot)");
+  if (awqGrid < 1 || awqClipSteps < 1)
+    fail("--awq-grid and --awq-clip-steps must be at least 1 (" +
+         llvm::Twine(awqGrid) + ", " + llvm::Twine(awqClipSteps) + ")");
+  if (calibExec != "layerwise" && calibExec != "whole-model")
+    fail("unknown --calib-exec '" + calibExec +
+         "' (expected layerwise or whole-model)");
 
   // Calibration tokens first: bad input fails before any heavy work.
   std::vector<int32_t> windows;
@@ -192,6 +215,8 @@ int main(int argc, char **argv) {
     auto runner = [&](ModuleOp instrumented,
                       CalibrationStats &stats) -> LogicalResult {
       auto t0 = std::chrono::steady_clock::now();
+      if (failed(CPUModel::verifyTokenModel(instrumented)))
+        return failure();
       auto model = CPUModel::compile(instrumented);
       if (failed(model))
         return failure();
@@ -223,10 +248,43 @@ int main(int argc, char **argv) {
         AWQOptions awqOptions;
         awqOptions.quant = stage;
         awqOptions.quant.gptq = gptq;
+        awqOptions.grid = awqGrid;
+        awqOptions.duoScaling = awqDuo;
+        awqOptions.clip = awqClip;
+        awqOptions.clipSteps = awqClipSteps;
         return quantizeWeightsAWQ(m, awqOptions, stats);
       };
-    auto report =
-        runSequentialGPTQ(*module, options, order, runner, quantizeStage);
+    std::unique_ptr<LayerwiseCalibration> layerwise;
+    if (order != CalibrationOrder::OneShot && calibExec == "layerwise") {
+      std::string why;
+      auto created = LayerwiseCalibration::create(
+          *module, std::vector<int64_t>(windows.begin(), windows.end()),
+          calibSamples, why);
+      if (succeeded(created)) {
+        layerwise = std::move(*created);
+        layerwise->setLanes(calibLanes);
+      }
+      else
+        llvm::errs() << "quant-quantize: note: calibrating the whole model "
+                        "per stage ("
+                     << why << ")\n";
+    }
+    FailureOr<SequentialGPTQReport> report = failure();
+    if (layerwise) {
+      report = runSequentialGPTQ(*module, options, order, *layerwise,
+                                 quantizeStage);
+      compileSeconds = layerwise->getCompileSeconds();
+    } else {
+      report = runSequentialGPTQ(*module, options, order, runner, quantizeStage);
+    }
+    if (layerwise)
+      llvm::outs() << "layer-wise calibration: " << layerwise->getNumLayers()
+                   << " layers, " << layerwise->getNumCompiles()
+                   << " compiles for "
+                   << layerwise->getNumCompiles() + layerwise->getNumReuses()
+                   << " segment runs, hidden-state cache "
+                   << layerwise->getCacheBytes() / (1024 * 1024) << " MiB\n";
+    layerwise.reset(); // drops the layer marks before the module is written
     if (failed(report))
       fail(method + " failed");
     llvm::outs() << "calibration runs: " << report->calibrationRuns

@@ -39,7 +39,10 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <thread>
 #include <cmath>
 #include <dlfcn.h>
 #include <numeric>
@@ -64,6 +67,9 @@ static cl::opt<std::string> tokenizerPath("tokenizer",
     cl::desc("tokenizer.json (default: next to the model)"));
 static cl::opt<int64_t> batchOpt("batch", cl::init(1),
                                  cl::desc("Windows per call for --eval-ppl"));
+static cl::opt<int64_t> lanesOpt("lanes", cl::init(0),
+    cl::desc("Windows evaluated at once for --eval-ppl/--eval-ids, each with "
+             "single-threaded kernels (0: one per hardware thread)"));
 static cl::opt<int64_t> windowOpt("window", cl::init(512),
                                   cl::desc("Window length for --eval-ppl"));
 static cl::opt<int64_t> maxWindows("max-windows", cl::init(400),
@@ -173,6 +179,8 @@ std::unique_ptr<Runner> loadModel(MLIRContext &ctx, StringRef path,
   options.dumpLLVMDialect = dumpLLVM;
   options.optLevel = optLevel;
   auto t0 = std::chrono::steady_clock::now();
+  if (failed(CPUModel::verifyTokenModel(*module)))
+    fail("cannot run '" + path + "'");
   auto model = CPUModel::compile(*module, options);
   if (failed(model))
     fail("cannot compile '" + path + "' for the CPU");
@@ -302,34 +310,68 @@ int evaluateStreams(MLIRContext &ctx,
   auto r = loadModel(ctx, inputPath, batch, window);
   for (auto &[name, ids] : texts)
     checkIds(ids, r->vocab);
-  std::vector<int64_t> in(batch * window);
-  std::vector<float> logits(batch * window * r->vocab);
+  // Windows run in parallel lanes with single-threaded kernels (the
+  // log-softmax over the vocabulary is scalar work per window); the sum
+  // runs over windows in order, so the result does not depend on the lanes.
+  int64_t lanes = lanesOpt > 0 ? lanesOpt : std::max(1u, std::thread::hardware_concurrency());
+  int kernelThreads = qmrt_get_num_threads();
   for (auto &[name, ids] : texts) {
     int64_t count = std::min<int64_t>(ids.size() / window, maxWindows);
-    double nll = 0;
-    int64_t predicted = 0;
+    int64_t groups = (count + batch - 1) / batch;
+    std::vector<double> groupNll(groups, 0.0);
+    std::vector<int64_t> groupPredicted(groups, 0);
     Progress progress(count, "windows");
     auto t0 = std::chrono::steady_clock::now();
-    for (int64_t first = 0; first < count; first += batch) {
-      int64_t n = std::min(batch, count - first);
-      for (int64_t b = 0; b < batch; ++b) {
-        int64_t w = first + std::min(b, n - 1);
-        std::copy(ids.begin() + w * window, ids.begin() + (w + 1) * window,
-                  in.begin() + b * window);
-      }
-      r->run(in.data(), logits.data());
-      for (int64_t b = 0; b < n; ++b) {
-        for (int64_t p = 0; p + 1 < window; ++p) {
-          const float *row = logits.data() + (b * window + p) * r->vocab;
-          double mx = *std::max_element(row, row + r->vocab), sum = 0;
-          for (int64_t v = 0; v < r->vocab; ++v)
-            sum += std::exp(double(row[v]) - mx);
-          int64_t target = in[b * window + p + 1];
-          nll += std::log(sum) + mx - row[target];
-          ++predicted;
+    std::atomic<int64_t> nextGroup{0};
+    std::mutex progressMutex;
+    int64_t done = 0;
+    auto lane = [&] {
+      std::vector<int64_t> in(batch * window);
+      std::vector<float> logits(batch * window * r->vocab);
+      for (int64_t g; (g = nextGroup.fetch_add(1)) < groups;) {
+        int64_t first = g * batch, n = std::min(batch, count - first);
+        for (int64_t b = 0; b < batch; ++b) {
+          int64_t w = first + std::min(b, n - 1);
+          std::copy(ids.begin() + w * window, ids.begin() + (w + 1) * window,
+                    in.begin() + b * window);
         }
+        r->run(in.data(), logits.data());
+        double nll = 0;
+        int64_t predicted = 0;
+        for (int64_t b = 0; b < n; ++b) {
+          for (int64_t p = 0; p + 1 < window; ++p) {
+            const float *row = logits.data() + (b * window + p) * r->vocab;
+            double mx = *std::max_element(row, row + r->vocab), sum = 0;
+            for (int64_t v = 0; v < r->vocab; ++v)
+              sum += std::exp(double(row[v]) - mx);
+            int64_t target = in[b * window + p + 1];
+            nll += std::log(sum) + mx - row[target];
+            ++predicted;
+          }
+        }
+        groupNll[g] = nll;
+        groupPredicted[g] = predicted;
+        std::lock_guard<std::mutex> lock(progressMutex);
+        done += n;
+        progress.update(done);
       }
-      progress.update(first + n);
+    };
+    int64_t numLanes = std::min(lanes, groups);
+    if (numLanes > 1)
+      qmrt_set_num_threads(1);
+    std::vector<std::thread> threads;
+    for (int64_t i = 1; i < numLanes; ++i)
+      threads.emplace_back(lane);
+    lane();
+    for (std::thread &t : threads)
+      t.join();
+    if (numLanes > 1)
+      qmrt_set_num_threads(kernelThreads);
+    double nll = 0;
+    int64_t predicted = 0;
+    for (int64_t g = 0; g < groups; ++g) {
+      nll += groupNll[g];
+      predicted += groupPredicted[g];
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     llvm::outs() << name << ": ppl " << llvm::format("%.3f", std::exp(nll / predicted))
@@ -461,6 +503,7 @@ int runPrompt(MLIRContext &ctx) {
 } // namespace
 
 int main(int argc, char **argv) {
+  qmrt_reuse_freed_memory();
   llvm::InitLLVM y(argc, argv);
   mlir::registerAllPasses();
   mlir::qm::registerAllPasses();

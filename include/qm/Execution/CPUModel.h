@@ -1,8 +1,10 @@
 //===- CPUModel.h - JIT-compiled model on the host CPU ----------*- C++ -*-===//
 //
-// Part of quant-mlir. Compiles a qgraph module (one public function,
-// statically shaped: integer tensor in, f32 tensor out) through
-// qm-cpu-pipeline and MLIR's ExecutionEngine, and runs it.
+// Part of quant-mlir. Compiles a qgraph module (one public function with
+// statically shaped tensor arguments and results) through qm-cpu-pipeline
+// and MLIR's ExecutionEngine, and runs it. A model (token ids in, f32
+// logits out) uses run(); any other signature, e.g. one decoder layer
+// (ids, hidden) -> hidden, uses call().
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +12,7 @@
 #define QM_EXECUTION_CPUMODEL_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Support/LLVM.h"
 
 #include <memory>
@@ -48,20 +51,36 @@ public:
   static FailureOr<std::unique_ptr<CPUModel>>
   compile(ModuleOp module, const CPUCompileOptions &options = {});
 
+  /// Checks that `module`'s entry is a token model for run(): one static
+  /// integer tensor in, one static f32 tensor out (errors on the module).
+  static LogicalResult verifyTokenModel(ModuleOp module);
+
+  /// Types of the entry function's arguments and results.
+  ArrayRef<RankedTensorType> getArgumentTypes() const { return argTypes; }
+  ArrayRef<RankedTensorType> getResultTypes() const { return resultTypes; }
+
+  /// Calls the entry function. `args[i]` points to a dense row-major buffer
+  /// of argument i's type (1 byte per i1); result i is copied into
+  /// `results[i]`, which must hold as many elements of its type.
+  LogicalResult call(ArrayRef<const void *> args, ArrayRef<void *> results);
+
   ArrayRef<int64_t> getInputShape() const { return inputShape; }
   Type getInputElementType() const { return inputElementType; }
   ArrayRef<int64_t> getOutputShape() const { return outputShape; }
   int64_t getInputSize() const;
   int64_t getOutputSize() const;
 
-  /// Runs the model. `input` holds getInputSize() values (converted to the
-  /// input element type), `output` receives getOutputSize() floats.
+  /// Runs a model with one integer argument and one f32 result. `input`
+  /// holds getInputSize() values (converted to the input element type),
+  /// `output` receives getOutputSize() floats.
   LogicalResult run(const int64_t *input, float *output);
 
 private:
   CPUModel() = default;
   std::unique_ptr<ExecutionEngine> engine;
   void *entry = nullptr;
+  std::string entryName;
+  std::vector<RankedTensorType> argTypes, resultTypes;
   std::vector<int64_t> inputShape, outputShape;
   Type inputElementType;
 };

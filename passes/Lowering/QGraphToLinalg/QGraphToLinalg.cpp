@@ -519,6 +519,12 @@ FailureOr<Value> Lowerer::dequantize(OpBuilder &b, Location loc, Operation *op,
     if (!it || it.isSignless())
       return v;
     auto st = t.clone(b.getIntegerType(it.getWidth()));
+    // Signless data given the unsigned type by an unrealized cast (a
+    // caller that passes codes as function arguments does this).
+    if (auto cast = v.getDefiningOp<UnrealizedConversionCastOp>();
+        cast && cast->getNumOperands() == 1 &&
+        cast->getOperand(0).getType() == st)
+      return cast->getOperand(0);
     Attribute attr;
     if (matchPattern(v, m_Constant(&attr))) {
       if (auto res = dyn_cast<DenseResourceElementsAttr>(attr))
@@ -534,7 +540,9 @@ FailureOr<Value> Lowerer::dequantize(OpBuilder &b, Location loc, Operation *op,
   Value scales = assemble.getScales();
   Value zeros = signless(assemble.getZeros());
   if (nonConstant)
-    return op->emitOpError("lowers only constant unsigned codes and zero points");
+    return op->emitOpError("lowers only constant unsigned codes and zero "
+                           "points (or signless data through an unrealized "
+                           "cast)");
   Value gidx = assemble.getGIdx();
   auto outType = RankedTensorType::get({k, n}, elemType);
   MLIRContext *ctx = b.getContext();

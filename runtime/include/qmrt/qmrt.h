@@ -65,6 +65,14 @@ void qmrt_observe(const char *tag, const float *data, int64_t rows,
 void qmrt_set_num_threads(int n);
 int qmrt_get_num_threads(void);
 
+/* Compiled models allocate their intermediate buffers (MBs each) on every
+ * call. With glibc's defaults those come from mmap and go back on free, so
+ * every call page-faults them in again (a quarter of the time of layer-wise
+ * calibration was in the kernel). This raises the mmap and trim thresholds
+ * so freed buffers are reused; a process that runs models repeatedly calls
+ * it once at start. No effect on other C libraries. */
+void qmrt_reuse_freed_memory(void);
+
 #ifdef __cplusplus
 }
 #endif

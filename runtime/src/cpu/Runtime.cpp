@@ -19,6 +19,10 @@
 #include <thread>
 #include <vector>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 using namespace qmrt::cpu;
 
 //===----------------------------------------------------------------------===//
@@ -299,4 +303,11 @@ extern "C" QMRT_EXPORT void qmrt_observe(const char *tag, const float *data, int
   }
   if (fn)
     fn(user, tag, data, rows, cols);
+}
+
+extern "C" void qmrt_reuse_freed_memory(void) {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 512 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
 }

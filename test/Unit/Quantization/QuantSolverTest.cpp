@@ -185,7 +185,12 @@ TEST(HessianTest, AccumulatesTwoXtXOverN) {
       double ref = 0;
       for (int64_t r = 0; r < rows; ++r)
         ref += (double)x[r * k + i] * x[r * k + j];
-      EXPECT_NEAR(h[i * k + j], 2 * ref / rows, 1e-10);
+      // Chunks' XᵀX are f32 (37 rows: error ~ 37 * 2^-24 of the sum of
+      // |products|), summed in f64.
+      double absRef = 0;
+      for (int64_t r = 0; r < rows; ++r)
+        absRef += std::fabs((double)x[r * k + i] * x[r * k + j]);
+      EXPECT_NEAR(h[i * k + j], 2 * ref / rows, 1e-5 * 2 * absRef / rows);
     }
   }
   HessianAccumulator a(k), b(k);

@@ -98,4 +98,36 @@ def LinalgToMicrokernelsPass : Pass<"qm-linalg-to-microkernels", "::mlir::Module
   ];
 }
 
+def OutlineLoopNestsPass : Pass<"qm-outline-loop-nests", "::mlir::ModuleOp"> {
+  let summary = "Move every top-level loop nest of a function into its own function";
+  let description = [{
+    After `convert-linalg-to-loops`, a whole model is one function with
+    hundreds of loop nests. LLVM's loop passes (IndVarSimplify above all)
+    scale badly with the size of one function: tinyllama's single `main`
+    took 6 s in IndVarSimplify alone. This pass gives each outermost
+    `scf.for` / `scf.parallel` nest of a function its own private function
+    (IREE's dispatch regions play the same role), marked `noinline` so LLVM
+    optimizes many small functions instead of one large one.
+
+    Values the nest uses from above become arguments, except constant-like
+    ops (`arith.constant`, `memref.get_global`, ...) without operands,
+    which are cloned into the new function so LLVM still sees constant trip
+    counts and global addresses. Nests with fewer than `min-ops` operations
+    stay where they are.
+
+    #### Input invariant
+    - Bufferized IR with loops (`scf`), before `convert-scf-to-cf`.
+
+    #### Output IR
+    - `func.func private @<caller>_nest<N>` functions with attribute
+      `passthrough = ["noinline"]` (which `convert-func-to-llvm` keeps)
+      and one `func.call` in place of each nest.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+  let options = [
+    Option<"minOps", "min-ops", "int64_t", /*default=*/"8",
+           "Only outline nests with at least this many operations">,
+  ];
+}
+
 #endif // QM_PASSES_LOWERING_PASSES_TD

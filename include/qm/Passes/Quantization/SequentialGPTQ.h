@@ -35,6 +35,50 @@ enum class CalibrationOrder {
 using CalibrationRunner =
     std::function<LogicalResult(ModuleOp instrumented, CalibrationStats &stats)>;
 
+/// One calibration stage: the matmuls quantized from one set of statistics.
+struct CalibrationStage {
+  /// Decoder layer of the stage's matmuls; numLayers-or-more for matmuls
+  /// after the layers (the head); -1 for a one-shot stage over the whole
+  /// model.
+  int64_t layer = -1;
+  std::vector<std::string> tags;
+  /// The last stage of its layer: once quantized, the layer's outputs feed
+  /// the next layer.
+  bool endsLayer = false;
+};
+
+/// Runs the model for calibration, stage by stage, in program order.
+class CalibrationExecutor {
+public:
+  virtual ~CalibrationExecutor();
+  /// Runs the model as it is now (earlier stages quantized) on the
+  /// calibration data and feeds the activations of the stage's matmuls to
+  /// `stats` (which filters by tag).
+  virtual LogicalResult observe(ModuleOp module, const CalibrationStage &stage,
+                                CalibrationStats &stats) = 0;
+  /// The stage's matmuls have been quantized in `module`.
+  virtual LogicalResult finished(ModuleOp module,
+                                 const CalibrationStage &stage) {
+    (void)module;
+    (void)stage;
+    return success();
+  }
+};
+
+/// Runs the whole model for every stage through a CalibrationRunner, on a
+/// copy of the module with observers before every remaining float matmul.
+class WholeModelExecutor : public CalibrationExecutor {
+public:
+  WholeModelExecutor(CalibrationRunner runner, bool observeTransposed)
+      : runner(std::move(runner)), observeTransposed(observeTransposed) {}
+  LogicalResult observe(ModuleOp module, const CalibrationStage &stage,
+                        CalibrationStats &stats) override;
+
+private:
+  CalibrationRunner runner;
+  bool observeTransposed;
+};
+
 struct SequentialGPTQReport {
   int calibrationRuns = 0;
   int64_t quantizedMatmuls = 0;
@@ -58,6 +102,13 @@ using StageQuantizer = std::function<FailureOr<int64_t>(
 FailureOr<SequentialGPTQReport>
 runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &options,
                   CalibrationOrder order, const CalibrationRunner &runner,
+                  const StageQuantizer &quantize = nullptr);
+
+/// The same with any executor, e.g. one that runs a layer at a time on
+/// cached hidden states (lib/Execution/LayerwiseCalibration.h).
+FailureOr<SequentialGPTQReport>
+runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &options,
+                  CalibrationOrder order, CalibrationExecutor &executor,
                   const StageQuantizer &quantize = nullptr);
 
 /// Picks `count` windows of `length` tokens at random offsets in `tokens`

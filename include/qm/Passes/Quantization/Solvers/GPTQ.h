@@ -18,9 +18,10 @@
 namespace mlir::qm::solvers {
 
 /// Second-order statistics of the inputs X (rows x K) of one linear layer:
-/// H = 2 XᵀX / n and mean |x| per input channel, both in f64, with n the
-/// number of rows seen. Adding a batch rescales like the reference:
-/// H *= n_old / n_new; H += 2 / n_new XᵀX.
+/// H = 2 XᵀX / n and mean |x| per input channel, both accumulated in f64,
+/// with n the number of rows seen. Adding a batch rescales like the
+/// reference: H *= n_old / n_new; H += 2 / n_new XᵀX, with XᵀX of each
+/// chunk of at most 512 rows formed in f32.
 class HessianAccumulator {
 public:
   HessianAccumulator() = default;
@@ -55,7 +56,7 @@ private:
   mutable std::vector<double> h;
   mutable bool lowerOnly = false;
   std::vector<double> meanAbs;
-  std::vector<double> scratch;
+  std::vector<float> scratch;
 };
 
 /// What GPTQ did besides producing the weight.
