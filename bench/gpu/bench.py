@@ -129,6 +129,8 @@ def main():
     ap.add_argument("--shapes", default=",".join(f"{k}:{n}" for k, n in SHAPES))
     ap.add_argument("--m", default=",".join(map(str, MS)))
     ap.add_argument("--ours-extra", default="")
+    ap.add_argument("--no-pdl-column", type=int, default=1,
+                    help="also time ours without PDL (column 'no PDL')")
     args = ap.parse_args()
     shapes = [tuple(map(int, s.split(":"))) for s in args.shapes.split(",")]
     Ms = [int(m) for m in args.m.split(",")]
@@ -139,20 +141,28 @@ def main():
     print(f"card: {card}, SMs {props.multi_processor_count}, L2 {l2 >> 20} MiB,"
           f" measured d2d copy bandwidth {bw / 1e12:.3f} TB/s", flush=True)
 
-    cmd = [args.ours_bin, args.cubin, args.manifest] + \
-        [f"{k}:{n}" for k, n in shapes] + ["--m", args.m] + \
-        (args.ours_extra.split() if args.ours_extra else [])
-    t0 = time.time()
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        print(p.stdout, p.stderr, file=sys.stderr)
-        raise SystemExit(f"our benchmark failed (exit {p.returncode})")
-    ours = {}
-    for line in p.stdout.splitlines():
-        if line.startswith("{"):
-            r = json.loads(line)
-            ours[(r["K"], r["N"], r["M"])] = r
-    print(f"ours: {time.time() - t0:.1f} s", flush=True)
+    def run_ours(extra):
+        cmd = [args.ours_bin, args.cubin, args.manifest] + \
+            [f"{k}:{n}" for k, n in shapes] + ["--m", args.m] + extra + \
+            (args.ours_extra.split() if args.ours_extra else [])
+        t0 = time.time()
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            print(p.stdout, p.stderr, file=sys.stderr)
+            raise SystemExit(f"our benchmark failed (exit {p.returncode})")
+        res = {}
+        for line in p.stdout.splitlines():
+            if line.startswith("{"):
+                r = json.loads(line)
+                res[(r["K"], r["N"], r["M"])] = r
+        print(f"ours {' '.join(extra)}: {time.time() - t0:.1f} s", flush=True)
+        return res
+
+    # With programmatic dependent launch (the default: each launch of the
+    # graph may start fetching weights while the previous one finishes, and
+    # waits for it before reading activations) and without.
+    ours = run_ours(["--pdl", "1"])
+    ours_nopdl = run_ours(["--pdl", "0"]) if args.no_pdl_column else {}
 
     rows = []
     for K, N in shapes:
@@ -163,9 +173,12 @@ def main():
             nbytes = K * N // 2 + G * N * 2 + M * K * 2 + M * N * 2
             floor_us = nbytes / bw * 1e6
             o = ours.get((K, N, M), {})
+            o0 = ours_nopdl.get((K, N, M), {})
             rows.append(dict(K=K, N=N, M=M, floor_us=floor_us,
                              ours_us=o.get("us"), ours_kernel=o.get("kernel"),
                              ours_nsplit=o.get("nsplit"),
+                             ours_cluster=o.get("cluster"),
+                             ours_nopdl_us=o0.get("us"),
                              cublas_fp16_us=cb.get(M),
                              torch_int4_us=i4.get(M)))
         print(f"peers done for {K}x{N}", flush=True)
@@ -173,9 +186,11 @@ def main():
     def f(v):
         return f"{v:9.2f}" if v is not None else "      n/a"
     hdr = (f"{'K x N':>12} {'M':>5} {'floor':>9} {'ours':>9} {'cuBLAS':>9} "
-           f"{'int4mm':>9} {'%floor':>7} {'vs cuBLAS':>9} {'vs int4':>8}")
+           f"{'int4mm':>9} {'%floor':>7} {'vs cuBLAS':>9} {'vs int4':>8} "
+           f"{'no PDL':>9}")
     lines = [f"card: {card}; copy bandwidth {bw / 1e12:.3f} TB/s; times in us "
-             "(median, CUDA graph, weights rotated past L2); 4-bit sym g128",
+             "(median, CUDA graph, weights rotated past L2); 4-bit sym g128; "
+             "ours with PDL (no PDL: last column)",
              hdr]
     for r in rows:
         o, c, i = r["ours_us"], r["cublas_fp16_us"], r["torch_int4_us"]
@@ -183,7 +198,8 @@ def main():
         sc = f"{c / o:8.2f}x" if o and c else "      n/a"
         si = f"{i / o:7.2f}x" if o and i else "     n/a"
         lines.append(f"{r['K']:>6}x{r['N']:<6} {r['M']:>4} {f(r['floor_us'])} "
-                     f"{f(o)} {f(c)} {f(i)} {pct} {sc} {si}")
+                     f"{f(o)} {f(c)} {f(i)} {pct} {sc} {si} "
+                     f"{f(r['ours_nopdl_us'])}")
     table = "\n".join(lines)
     print(table)
     with open(args.out, "w") as fh:

@@ -7,6 +7,9 @@
 // reported per launch. Prints one JSON object per (shape, M) to stdout.
 //
 // usage: qm-dqgemm-bench <cubin> <manifest.txt> [K:N ...] [--m 1,8,16]
+//        [--pdl 0|1] [--cluster -1|0|1|2] [--max-chunks N] [--sweep]
+// With --pdl 1 (default) consecutive launches in the graph overlap through
+// programmatic dependent launch where the kernels support it (sm_90).
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,7 +51,7 @@ int main(int argc, char **argv) {
   }
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
-  int maxChunks = 0;
+  int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1;
   bool sweep = false;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
@@ -58,6 +61,12 @@ int main(int argc, char **argv) {
         Ms.push_back(std::atoll(p));
     } else if (a == "--sweep") {
       sweep = true;
+    } else if (a == "--stream-a" && i + 1 < argc) {
+      streamA = std::atoi(argv[++i]);
+    } else if (a == "--pdl" && i + 1 < argc) {
+      pdl = std::atoi(argv[++i]);
+    } else if (a == "--cluster" && i + 1 < argc) {
+      clusterPref = std::atoi(argv[++i]);
     } else if (a == "--max-chunks" && i + 1 < argc) {
       maxChunks = std::atoi(argv[++i]);
     } else {
@@ -71,6 +80,8 @@ int main(int argc, char **argv) {
               {14336, 4096}, {8192, 28672}, {28672, 8192}};
   qmrt_cuda_ctx *ctx;
   CHECK(qmrt_cuda_create(0, argv[1], argv[2], &ctx));
+  qmrt_cuda_set_pdl(ctx, pdl);
+  qmrt_cuda_set_stream_a(ctx, streamA);
   CUdevice dev;
   CU(cuDeviceGet(&dev, 0));
   int l2 = 0;
@@ -106,17 +117,22 @@ int main(int argc, char **argv) {
       for (auto &v : a)
         v = 0x3000 | (rng() & 0x3ff); // f16 in [0.125, 0.25)
       CHECK(qmrt_cuda_upload(ctx, da, a.data(), M * K * 2));
-      struct Variant { int maxChunks, warps, bps, splitn; };
-      std::vector<Variant> variants = {{maxChunks, 0, 0, -1}};
+      struct Variant { int maxChunks, warps, bps, splitn, cluster; };
+      std::vector<Variant> variants = {{maxChunks, 0, 0, -1, clusterPref}};
       if (sweep)
         for (int sn : {0, 1})
-          for (int bps : {1, 2, 3, 4, 8})
-            for (int mc : {0, 2})
-              variants.push_back({mc, 4, bps, sn});
+          for (int bps : {1, 2, 3, 4, 8, 99})
+            for (int mc : {0})
+              for (int cl : {0, 2}) {
+                if (sn && cl)
+                  continue;
+                variants.push_back({mc, 4, bps, sn, cl});
+              }
       for (const Variant &var : variants) {
       qmrt_cuda_plan plan;
-      CHECK(qmrt_cuda_plan_for_ex(ctx, &dws[0], M, var.maxChunks, var.warps,
-                                  var.bps, var.splitn, &plan));
+      CHECK(qmrt_cuda_plan_for_ex3(ctx, &dws[0], M, var.maxChunks, var.warps,
+                                   var.bps, var.splitn, -1, var.cluster,
+                                   &plan));
       CHECK(qmrt_cuda_reserve(ctx, &dws[0], M, &plan));
       // Warm up (module load, first-touch).
       for (auto &d : dws)
@@ -152,13 +168,14 @@ int main(int argc, char **argv) {
       std::printf("{\"impl\": \"quant-mlir\", \"device\": \"%s\", \"K\": %lld, "
                   "\"N\": %lld, \"M\": %lld, \"us\": %.3f, \"min_us\": %.3f, "
                   "\"kernel\": \"%s\", \"nsplit\": %lld, \"grid\": [%u, %u, "
-                  "%u], \"smem\": %u, \"weight_copies\": %d, \"variant\": "
-                  "\"mc%d_w%d_bps%d_n%d\"}\n",
+                  "%u], \"smem\": %u, \"cluster\": %u, \"pdl\": %d, \"weight_copies\": "
+                  "%d, \"variant\": \"mc%d_w%d_bps%d_n%d_c%d\"}\n",
                   devName, (long long)K, (long long)N, (long long)M, med,
                   times[0], qmrt_cuda_kernel_name(ctx, plan.kernel),
                   (long long)plan.nsplit, plan.grid[0], plan.grid[1],
-                  plan.grid[2], plan.smem, copies, var.maxChunks, var.warps,
-                  var.bps, var.splitn);
+                  plan.grid[2], plan.smem, plan.cluster, pdl, copies,
+                  var.maxChunks,
+                  var.warps, var.bps, var.splitn, var.cluster);
       std::fflush(stdout);
       CU(cuGraphExecDestroy(exec));
       CU(cuGraphDestroy(graph));

@@ -46,7 +46,8 @@ int fail(const std::string &msg) {
 struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
-      stages = 0, splitn = 0, scaleafter = 0;
+      stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
+      streama = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -56,7 +57,9 @@ struct qmrt_cuda_ctx {
   CUdevice dev = 0;
   CUcontext cuctx = nullptr;
   CUmodule mod = nullptr;
-  int smCount = 0, maxSmemOptin = 0;
+  int smCount = 0, maxSmemOptin = 0, ccMajor = 0;
+  bool pdl = true; // launch with PDL where the kernel supports it
+  int streamAPref = -1; // streamed-activation kernels: -1 table, 0, 1
   std::vector<KernelInfo> kernels;
   CUdeviceptr ws = 0, cnt = 0;
   size_t wsBytes = 0, cntBytes = 0;
@@ -83,6 +86,10 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
                                     CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
                                     c->dev),
                "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", __func__) ||
+      !cuCheck(cuDeviceGetAttribute(
+                   &c->ccMajor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
+                   c->dev),
+               "cuDeviceGetAttribute(COMPUTE_CAPABILITY_MAJOR)", __func__) ||
       !cuCheck(cuDeviceGetAttribute(
                    &c->maxSmemOptin,
                    CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN,
@@ -130,6 +137,17 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "stages") k.stages = v;
       else if (key == "splitn") k.splitn = v;
       else if (key == "scaleafter") k.scaleafter = v;
+      else if (key == "cluster") k.cluster = v;
+      else if (key == "pdl") k.pdl = v;
+      else if (key == "streama") k.streama = v;
+    }
+    // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
+    if (k.cluster) {
+      if (c->ccMajor < 9 ||
+          cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()) != CUDA_SUCCESS)
+        continue;
+      c->kernels.push_back(k);
+      continue;
     }
     if (!cuCheck(cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()),
                  ("cuModuleGetFunction(" + k.name + ")").c_str(), __func__))
@@ -160,6 +178,18 @@ extern "C" void qmrt_cuda_destroy(qmrt_cuda_ctx *c) {
 }
 
 extern "C" int qmrt_cuda_sm_count(qmrt_cuda_ctx *c) { return c->smCount; }
+
+extern "C" int qmrt_cuda_set_stream_a(qmrt_cuda_ctx *c, int pref) {
+  int old = c->streamAPref;
+  c->streamAPref = pref < 0 ? -1 : pref ? 1 : 0;
+  return old;
+}
+
+extern "C" int qmrt_cuda_set_pdl(qmrt_cuda_ctx *c, int on) {
+  bool old = c->pdl;
+  c->pdl = on != 0;
+  return old ? 1 : 0;
+}
 
 extern "C" int qmrt_cuda_alloc(qmrt_cuda_ctx *, size_t bytes,
                                qmrt_devptr *out) {
@@ -235,17 +265,23 @@ extern "C" const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *c, int k) {
 // Tile table defaults (see bench/gpu/NOTES.md for the measurements).
 static const int kDefaultWarps = 4;
 static const int kDefaultBlocksPerSm = 3;
+// blocks_per_sm value that asks for the one-wave split rule.
+static const int kOneWave = 99;
 // Activation tile (rows x K-slice) kept in shared memory per block.
 static const int64_t kMaxActivationBytes = 96 * 1024;
 
 static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t rows = 16 * k.mtiles;
-  int64_t a = std::min(rows, M) * (sps * 16 + 8) * 2;
+  int64_t chunkK = 16 * int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
+  int64_t a = k.streama ? int64_t(k.stages) * std::min(rows, M) * (chunkK + 8) * 2
+                        : std::min(rows, M) * (sps * 16 + 8) * 2;
   int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * 64 * 4;
   int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 * (k.bits == 4 ? 1 : 2);
   int64_t body = std::max(k.stages * chunkBytes + a, red);
   body = (body + 15) / 16 * 16;
-  return static_cast<unsigned>(body + 16);
+  // Flag word, or (cluster kernels) the block's partial tile.
+  return static_cast<unsigned>(
+      body + (k.cluster ? std::max<int64_t>(16, rows * 64 * 4) : 16));
 }
 
 extern "C" int qmrt_cuda_plan_for(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
@@ -269,6 +305,16 @@ extern "C" int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *c,
                                       int blocksPerSm, int splitN,
                                       int scaleAfterPref,
                                       qmrt_cuda_plan *out) {
+  return qmrt_cuda_plan_for_ex3(c, w, M, maxChunks, warps, blocksPerSm,
+                                splitN, scaleAfterPref, -1, out);
+}
+
+extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
+                                      const qmrt_cuda_weight *w, int64_t M,
+                                      int maxChunks, int warps,
+                                      int blocksPerSm, int splitN,
+                                      int scaleAfterPref, int clusterPref,
+                                      qmrt_cuda_plan *out) {
   if (M <= 0)
     return fail("qmrt_cuda_plan_for: M must be positive (" +
                 std::to_string(M) + ")");
@@ -277,29 +323,79 @@ extern "C" int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *c,
   int best = -1;
   if (warps <= 0)
     warps = kDefaultWarps;
-  // Tile table (H100 sweeps, bench/gpu/NOTES.md, results/h100_sweep_v5):
-  //   M <= 4: warps split K, ~3 blocks/SM (2 for K >= 8192);
-  //           N >= 16384: 2 blocks/SM, <= 1024 k per split.
-  //   M <= 8: warps split K, ~3 blocks/SM (2 for K >= 8192, 8 for
-  //           K >= 16384); N >= 16384 and K >= 8192: warps split N,
-  //           1 block/SM, <= 2048 k per split.
-  //   M <= 16: large weights (K*N >= 10^8): warps split N, 1 block/SM,
-  //           <= 2048 k per split; else warps split K, ~3 blocks/SM.
+  // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7/v8,
+  // results/h100_sweep_v7.jsonl and h100_sweep_v8.jsonl). Classes: "wide"
+  // N >= 16384; "deep" K >= 8192 and N < 16384 ("big" when K*N >= 2e8);
+  // else "small". kOneWave = as many splits as keep the grid in one wave;
+  // "streamed" = activations streamed through the weight stages.
+  //   M <= 4:  small, deep: one wave, streamed from M = 3 (deep: from
+  //            M = 1; deep big: ~2 blocks/SM at M = 1, one wave at M = 2);
+  //            wide: <= 1024 k per split, warps split N, 2 blocks/SM
+  //            (streamed from M = 3; K >= 8192: 4 blocks/SM); at M = 1
+  //            with K >= 8192 warps split K, 3 blocks/SM.
+  //   M <= 8:  small: cluster split-K, 1 block/SM; deep: one wave (big:
+  //            warps split N; else streamed); wide: 3 blocks/SM
+  //            (K >= 8192: streamed, <= 2048 k per split).
+  //   M <= 16: small: cluster split-K, 1 block/SM (M > 12 and N > 4096:
+  //            one wave, streamed); deep: one wave, streamed (big: warps
+  //            split N, 4 blocks/SM, <= 2048 k); wide: one wave, streamed,
+  //            <= 2048 k per split.
+  //   M <= 32: small: one wave; wide and deep: warps split N, 3 blocks/SM
+  //            (2 for deep, 8 for K*N >= 2e8).
   //   larger M: warps split K, ~3 blocks/SM.
   const int64_t K = w->meta.K, N = w->meta.N;
-  int tSplitN = 0, tBps = kDefaultBlocksPerSm;
+  const bool wide = N >= 16384, deep = K >= 8192 && !wide;
+  const bool big = K * N >= 200000000;
+  int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0, tStreamA = 0;
   int64_t tMaxK = 0; // k per split cap (0 = none)
   if (M <= 4) {
-    tBps = K >= 8192 ? 2 : 3;
-    if (N >= 16384)
-      tBps = 2, tMaxK = 1024;
+    if (wide) {
+      tMaxK = 1024;
+      if (M <= 1 && K >= 8192)
+        tBps = 3;
+      else if (M <= 2)
+        tSplitN = 1, tBps = 2;
+      else
+        tSplitN = 1, tBps = K >= 8192 ? 4 : 2, tStreamA = 1;
+    } else if (deep && big) {
+      tBps = M <= 1 ? 2 : kOneWave;
+      tStreamA = M >= 3;
+    } else {
+      tBps = kOneWave;
+      tStreamA = deep || M >= 3;
+    }
   } else if (M <= 8) {
-    tBps = K >= 16384 ? 8 : K >= 8192 ? 2 : 3;
-    if (N >= 16384 && K >= 8192)
-      tSplitN = 1, tBps = 1, tMaxK = 2048;
+    if (wide) {
+      tBps = 3;
+      if (K >= 8192)
+        tMaxK = 2048, tStreamA = 1;
+    } else if (deep) {
+      tBps = kOneWave;
+      if (big)
+        tSplitN = 1;
+      else
+        tStreamA = 1;
+    } else {
+      tBps = 1, tCluster = 1;
+    }
   } else if (M <= 16) {
-    if (K * N >= 100000000)
-      tSplitN = 1, tBps = 1, tMaxK = 2048;
+    if (wide) {
+      tBps = kOneWave, tMaxK = 2048, tStreamA = 1;
+    } else if (deep) {
+      if (big)
+        tSplitN = 1, tBps = 4, tMaxK = 2048;
+      else
+        tBps = kOneWave, tStreamA = 1;
+    } else if (M <= 12 || N <= 4096) {
+      tBps = 1, tCluster = 1;
+    } else {
+      tBps = kOneWave, tStreamA = 1;
+    }
+  } else if (M <= 32) {
+    if (wide || deep)
+      tSplitN = 1, tBps = big ? 8 : deep ? 2 : 3;
+    else
+      tBps = kOneWave;
   }
   if (splitN < 0)
     splitN = tSplitN;
@@ -317,10 +413,22 @@ extern "C" int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *c,
     return (k.warps == warps ? 4 : 0) + (k.splitn == splitN ? 2 : 0) +
            (k.scaleafter == wantScaleAfter ? 1 : 0);
   };
+  int wantStreamA = c->streamAPref >= 0 ? c->streamAPref : tStreamA;
+  auto family = [&](const KernelInfo &k) {
+    return !k.cluster && k.bits == w->meta.bits &&
+           k.sym == w->meta.symmetric && k.gather == w->meta.gather &&
+           k.mtiles == mt && usable(k);
+  };
+  if (wantStreamA && !std::any_of(c->kernels.begin(), c->kernels.end(),
+                                  [&](const KernelInfo &k) {
+                                    return family(k) && k.streama &&
+                                           k.warps == warps &&
+                                           k.splitn == splitN;
+                                  }))
+    wantStreamA = 0;
   for (int i = 0; i < (int)c->kernels.size(); ++i) {
     const KernelInfo &k = c->kernels[i];
-    if (k.bits == w->meta.bits && k.sym == w->meta.symmetric &&
-        k.gather == w->meta.gather && k.mtiles == mt && usable(k) &&
+    if (family(k) && k.streama == wantStreamA &&
         (best < 0 || score(k) > score(c->kernels[best])))
       best = i;
   }
@@ -360,14 +468,70 @@ extern "C" int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *c,
                                         (std::min<int64_t>(rows, M) * 2) -
                                     8) /
                                        (16 * chunkSteps)));
+  if (k.streama) // shared memory does not grow with the split
+    cpsCap = kChunks;
   if (maxChunks > 0)
     cpsCap = std::min<int64_t>(cpsCap, maxChunks);
   else if (tMaxK > 0 && k.splitn == splitN)
     cpsCap = std::min<int64_t>(
         cpsCap, std::max<int64_t>(1, tMaxK / (16 * chunkSteps)));
   cps = std::min(cps, cpsCap);
+  if (blocksPerSm == kOneWave) {
+    // As many splits as keep every block resident in one wave: the
+    // smallest k per split whose grid fits the occupancy that its shared
+    // memory and the kernel's registers allow.
+    KernelInfo &kk = c->kernels[best];
+    int staticSmem = 0;
+    QMRT_CU(cuFuncGetAttribute(&staticSmem, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES,
+                               kk.fn));
+    int dynMax = c->maxSmemOptin - staticSmem;
+    if (kk.smemConfigured < dynMax) {
+      QMRT_CU(cuFuncSetAttribute(kk.fn,
+                                 CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                 dynMax));
+      kk.smemConfigured = dynMax;
+    }
+    for (cps = 1; cps < cpsCap; ++cps) {
+      int64_t sp = (kChunks + cps - 1) / cps;
+      int occ = 0;
+      QMRT_CU(cuOccupancyMaxActiveBlocksPerMultiprocessor(
+          &occ, kk.fn, 32 * kk.warps,
+          sharedBytes(kk, cps * chunkSteps, M)));
+      if (nBlocks * mBlocks * sp <= int64_t(c->smCount) * occ)
+        break;
+    }
+  }
   splits = (kChunks + cps - 1) / cps;
+  // Split-K through a thread-block cluster (distributed shared memory)
+  // where the split count fits one cluster (<= 8 blocks, portable size).
+  const int kMaxCluster = 8;
+  if (clusterPref < 0)
+    clusterPref = tCluster;
+  int clusterKernel = -1;
+  if (clusterPref > 0 && !k.splitn && !k.streama) {
+    for (int i = 0; i < (int)c->kernels.size(); ++i) {
+      const KernelInfo &q = c->kernels[i];
+      if (q.cluster && q.bits == k.bits && q.sym == k.sym &&
+          q.gather == k.gather && q.mtiles == k.mtiles && q.warps == k.warps &&
+          q.splitn == k.splitn && q.scaleafter == k.scaleafter &&
+          q.unroll == k.unroll && q.stages == k.stages)
+        clusterKernel = i;
+    }
+    if (clusterKernel >= 0 && clusterPref == 2 && splits > kMaxCluster) {
+      int64_t cps8 = (kChunks + kMaxCluster - 1) / kMaxCluster;
+      if (cps8 <= cpsCap) {
+        cps = cps8;
+        splits = (kChunks + cps - 1) / cps;
+      }
+    }
+    if (splits < 2 || splits > kMaxCluster)
+      clusterKernel = -1;
+  }
   qmrt_cuda_plan p{};
+  if (clusterKernel >= 0) {
+    best = clusterKernel;
+    p.cluster = static_cast<unsigned>(splits);
+  }
   p.kernel = best;
   p.m_tile = rows;
   p.nsplit = splits;
@@ -376,7 +540,7 @@ extern "C" int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *c,
   p.grid[1] = static_cast<unsigned>(splits);
   p.grid[2] = static_cast<unsigned>(mBlocks);
   p.block = 32 * k.warps;
-  p.smem = sharedBytes(k, p.sps, M);
+  p.smem = sharedBytes(c->kernels[best], p.sps, M);
   if ((int64_t)p.smem > c->maxSmemOptin)
     return fail("qmrt_cuda_plan_for: shared memory (" +
                 std::to_string(p.smem) + " bytes) over the device limit (" +
@@ -471,6 +635,44 @@ extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
   }
   for (int64_t &s : scalars)
     args.push_back(&s);
+  // Launch attributes: a cluster (split-K in distributed shared memory)
+  // and programmatic dependent launch (kernels built for sm_90 wait for the
+  // previous grid before touching activations, outputs or the workspace).
+  CUlaunchAttribute attrs[2] = {};
+  unsigned nattrs = 0;
+  if (p->cluster > 1) {
+    if (!k.cluster || p->cluster != p->grid[1])
+      return fail("qmrt_cuda_matmul: plan's cluster size (" +
+                  std::to_string(p->cluster) +
+                  ") does not match its kernel or split count");
+    CUlaunchAttribute &attr = attrs[nattrs++];
+    attr.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+    attr.value.clusterDim.x = 1;
+    attr.value.clusterDim.y = p->cluster;
+    attr.value.clusterDim.z = 1;
+  } else if (k.cluster) {
+    return fail("qmrt_cuda_matmul: cluster kernel planned without a "
+                "cluster size");
+  }
+  if (c->pdl && k.pdl && c->ccMajor >= 9) {
+    CUlaunchAttribute &attr = attrs[nattrs++];
+    attr.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    attr.value.programmaticStreamSerializationAllowed = 1;
+  }
+  if (nattrs) {
+    CUlaunchConfig cfg{};
+    cfg.gridDimX = p->grid[0];
+    cfg.gridDimY = p->grid[1];
+    cfg.gridDimZ = p->grid[2];
+    cfg.blockDimX = p->block;
+    cfg.blockDimY = cfg.blockDimZ = 1;
+    cfg.sharedMemBytes = p->smem;
+    cfg.hStream = static_cast<CUstream>(stream);
+    cfg.attrs = attrs;
+    cfg.numAttrs = nattrs;
+    QMRT_CU(cuLaunchKernelEx(&cfg, k.fn, args.data(), nullptr));
+    return 0;
+  }
   QMRT_CU(cuLaunchKernel(k.fn, p->grid[0], p->grid[1], p->grid[2], p->block,
                          1, 1, p->smem, static_cast<CUstream>(stream),
                          args.data(), nullptr));

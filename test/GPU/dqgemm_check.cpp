@@ -5,13 +5,18 @@
 // activations, pack to gpu_tiled, run the generated kernel through qmrt_cuda
 // on poisoned outputs, compare with a float64 reference of the dequantized
 // weight: ||out - ref|| / ||ref|| <= 1e-3, every output written (no NaN), and
-// two runs bitwise equal (deterministic split-K reduction).
+// two runs bitwise equal (deterministic split-K reduction). Then chains of
+// back-to-back launches on one stream, each reading the previous output
+// (programmatic dependent launch on sm_90: a launch must wait for its
+// producer), checked link by link.
 //
 // usage: qm-dqgemm-check <dqgemm_sm_XX.cubin> <manifest.txt> [--quick]
 //
 //===----------------------------------------------------------------------===//
 
 #include "qmrt/qmrt_cuda.h"
+
+#include <cuda.h>
 
 #include <algorithm>
 #include <chrono>
@@ -94,6 +99,9 @@ int main(int argc, char **argv) {
     return 2;
   }
   bool quick = argc > 3 && std::string(argv[3]) == "--quick";
+  // --chains-only: only the dependent-launch chains, over more cluster
+  // sizes and with PDL on and off (diagnosis).
+  bool chainsOnly = argc > 3 && std::string(argv[3]) == "--chains-only";
   qmrt_cuda_ctx *ctx = nullptr;
   CHECK(qmrt_cuda_create(0, argv[1], argv[2], &ctx));
 
@@ -114,12 +122,18 @@ int main(int argc, char **argv) {
   cases.push_back({4, false, 128, 2, 1024, 128});
   cases.push_back({8, true, 64, 2, 2000, 72});
   cases.push_back({4, true, 128, 0, 14336, 512});
+  // Direct family with K % 512 != 0: the last split's chunks reach past K
+  // (zero-filled activation copies).
+  cases.push_back({4, true, 128, 0, 1000, 136});
+  cases.push_back({8, false, 64, 0, 1000, 136});
   std::vector<int64_t> Ms = {1, 5, 16, 33, 130};
   if (quick)
     Ms = {1, 16, 33};
 
   int runs = 0, failed = 0;
   double worst = 0;
+  if (chainsOnly)
+    cases.clear();
   for (const Case &c : cases) {
     const int64_t K = c.K, N = c.N;
     const bool perCh = c.group == 0;
@@ -172,7 +186,12 @@ int main(int argc, char **argv) {
       // Plans: the runtime's default; forced split-K (one chunk per split)
       // with warps splitting K or N, scaling each weight or (where the
       // group allows) the accumulators once per group.
-      for (int variant : {0, 1, 2, 3, 4}) {
+      // Variants 5 and 6 reduce split-K through a thread-block cluster where
+      // the cubin has cluster kernels (sm_90), capping splits at 8; 6 uses
+      // 3 chunks per split, so the last split of K = 4096 is shorter.
+      // Variants 7 and 8 stream the activations through the weight stages
+      // (warps splitting K, then N) where such kernels exist.
+      for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -201,11 +220,22 @@ int main(int argc, char **argv) {
         qmrt_cuda_plan plan;
         if (variant == 0)
           CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
-        else
-          CHECK(qmrt_cuda_plan_for_ex2(ctx, &dw, M, 1, 0, 0,
+        else if (variant <= 4)
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 1, 0, 0,
                                        /*split_n=*/(variant - 1) / 2,
                                        /*scale_after=*/(variant - 1) % 2,
-                                       &plan));
+                                       /*cluster=*/0, &plan));
+        else if (variant >= 7) {
+          qmrt_cuda_set_stream_a(ctx, 1);
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 7 ? 0 : 2, 0,
+                                       0, /*split_n=*/variant - 7, -1,
+                                       /*cluster=*/0, &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+        } else
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 5 ? 0 : 3, 0,
+                                       0, /*split_n=*/0,
+                                       /*scale_after=*/variant == 5 ? -1 : 0,
+                                       /*cluster=*/2, &plan));
         CHECK(qmrt_cuda_reserve(ctx, &dw, M, &plan));
         qmrt_devptr da, dout;
         CHECK(qmrt_cuda_alloc(ctx, M * K * 2, &da));
@@ -239,17 +269,138 @@ int main(int argc, char **argv) {
         if (std::isfinite(rel))
           worst = std::max(worst, rel);
         std::printf("%s bits=%d %s group=%-4lld actorder=%d K=%-5lld N=%-5lld "
-                    "M=%-4lld kernel=%s nsplit=%lld rel=%.3e unwritten=%lld "
-                    "deterministic=%d\n",
+                    "M=%-4lld kernel=%s nsplit=%lld cluster=%u rel=%.3e "
+                    "unwritten=%lld deterministic=%d\n",
                     ok ? "PASS" : "FAIL", c.bits, c.sym ? "sym " : "asym",
                     (long long)c.group, c.actOrder, (long long)K,
                     (long long)N, (long long)M,
                     qmrt_cuda_kernel_name(ctx, plan.kernel),
-                    (long long)plan.nsplit, rel, (long long)bad, det ? 1 : 0);
+                    (long long)plan.nsplit, plan.cluster, rel, (long long)bad,
+                    det ? 1 : 0);
         std::fflush(stdout);
       }
     }
     qmrt_cuda_weight_free(ctx, &dw);
+  }
+  // Chains: x[i+1] = x[i] * W, launched back to back without host
+  // synchronization; every link is compared with a float64 product of the
+  // previous link's GPU output (so a launch that read its input early shows
+  // up as NaN poison or a large error).
+  {
+    CUstream stream;
+    if (cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING) != CUDA_SUCCESS) {
+      std::fprintf(stderr, "error: cuStreamCreate failed\n");
+      return 2;
+    }
+    const int links = 6;
+    std::vector<int> pdls = {1}, variants = {0, 1, 5};
+    std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 16, 40};
+    if (chainsOnly)
+      pdls = {1, 0}, variants = {0, 1, 2, 3, 4}, chainK = {1024, 2048, 4096},
+      chainM = {1, 16};
+    for (int pdl : pdls)
+    for (int64_t K : chainK)
+      for (int64_t M : chainM)
+        for (int variant : variants) {
+          qmrt_cuda_set_pdl(ctx, pdl);
+          const int64_t N = K, group = 128, G = K / group;
+          std::vector<uint8_t> q(N * K);
+          std::vector<float> sc(N * G);
+          std::uniform_int_distribution<int> code(0, 15);
+          // |W| ~ 4 s, rows of K terms: s ~ 1/(4 sqrt(K)) keeps |x| ~ 1.
+          std::uniform_real_distribution<float> sdist(
+              0.5f / (4.f * std::sqrt(float(K))),
+              1.5f / (4.f * std::sqrt(float(K))));
+          for (auto &v : q)
+            v = static_cast<uint8_t>(code(rng));
+          for (auto &v : sc)
+            v = roundHalf(sdist(rng));
+          std::vector<double> W(K * N);
+          for (int64_t n = 0; n < N; ++n)
+            for (int64_t k = 0; k < K; ++k)
+              W[k * N + n] = double(sc[n * G + k / group]) *
+                             (double(q[n * K + k]) - 8.0);
+          qmrt_packed_weight pw;
+          CHECK(qmrt_pack_gpu_tiled(4, K, N, group, q.data(), sc.data(),
+                                    nullptr, nullptr, &pw));
+          qmrt_cuda_weight dw;
+          CHECK(qmrt_cuda_weight_upload(ctx, &pw, &dw));
+          qmrt_packed_free(&pw);
+          qmrt_cuda_plan plan;
+          if (variant == 5) { // streamed activations
+            qmrt_cuda_set_stream_a(ctx, 1);
+            CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
+            qmrt_cuda_set_stream_a(ctx, -1);
+          } else if (variant == 0)
+            CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
+          else
+            CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M,
+                                         chainsOnly ? variant : 0, 0, 0, 0,
+                                         -1, /*cluster=*/2, &plan));
+          CHECK(qmrt_cuda_reserve(ctx, &dw, M, &plan));
+          std::vector<qmrt_devptr> x(links + 1);
+          std::vector<uint16_t> x0(M * K);
+          std::uniform_real_distribution<float> adist(-1.f, 1.f);
+          for (auto &v : x0)
+            v = floatToHalf(adist(rng));
+          for (auto &d : x) {
+            CHECK(qmrt_cuda_alloc(ctx, M * K * 2, &d));
+            CHECK(qmrt_cuda_memset8(ctx, d, 0xff, M * K * 2));
+          }
+          CHECK(qmrt_cuda_upload(ctx, x[0], x0.data(), M * K * 2));
+          CHECK(qmrt_cuda_sync(ctx));
+          for (int i = 0; i < links; ++i)
+            CHECK(qmrt_cuda_matmul(ctx, &dw, x[i], x[i + 1], M, &plan,
+                                   stream));
+          if (cuStreamSynchronize(stream) != CUDA_SUCCESS) {
+            std::fprintf(stderr, "error: chain launch failed\n");
+            return 2;
+          }
+          std::vector<uint16_t> in(M * K), outv(M * K);
+          CHECK(qmrt_cuda_download(ctx, in.data(), x[0], M * K * 2));
+          for (int i = 0; i < links; ++i) {
+            CHECK(qmrt_cuda_download(ctx, outv.data(), x[i + 1], M * K * 2));
+            double num = 0, den = 0;
+            int64_t bad = 0;
+            for (int64_t m = 0; m < M; ++m) {
+              std::vector<double> ref(N, 0.0);
+              for (int64_t k = 0; k < K; ++k) {
+                double av = halfToFloat(in[m * K + k]);
+                const double *wr = &W[k * N];
+                for (int64_t n = 0; n < N; ++n)
+                  ref[n] += av * wr[n];
+              }
+              for (int64_t n = 0; n < N; ++n) {
+                float o = halfToFloat(outv[m * N + n]);
+                if (!std::isfinite(o))
+                  ++bad;
+                double d = o - ref[n];
+                num += d * d;
+                den += ref[n] * ref[n];
+              }
+            }
+            double rel = std::sqrt(num / std::max(den, 1e-300));
+            bool ok = bad == 0 && rel <= 1e-3;
+            ++runs;
+            if (!ok)
+              ++failed;
+            if (std::isfinite(rel))
+              worst = std::max(worst, rel);
+            std::printf("%s chain link=%d pdl=%d K=N=%-5lld M=%-4lld "
+                        "kernel=%s nsplit=%lld cluster=%u rel=%.3e "
+                        "unwritten=%lld\n",
+                        ok ? "PASS" : "FAIL", i + 1, pdl, (long long)K,
+                        (long long)M, qmrt_cuda_kernel_name(ctx, plan.kernel),
+                        (long long)plan.nsplit, plan.cluster, rel,
+                        (long long)bad);
+            in = outv;
+          }
+          for (auto &d : x)
+            CHECK(qmrt_cuda_free(ctx, d));
+          qmrt_cuda_weight_free(ctx, &dw);
+        }
+    cuStreamDestroy(stream);
+    qmrt_cuda_set_pdl(ctx, 1);
   }
   std::printf("SUMMARY: %d runs, %d passed, %d failed, worst rel error %.3e\n",
               runs, runs - failed, failed, worst);

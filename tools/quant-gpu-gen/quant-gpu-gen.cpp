@@ -112,7 +112,21 @@ int main(int argc, char **argv) {
 
   bool wroteMlir = false;
   for (const std::string &chip : targets) {
-    OwningOpRef<ModuleOp> mod = qm::gpu::buildDequantGemmModule(ctx, configs);
+    // Cluster kernels need sm_90 or newer; other chips' cubins leave them
+    // out (the runtime skips manifest kernels flagged cluster=1 that its
+    // cubin lacks).
+    unsigned smVersion = 0;
+    StringRef(chip).drop_front(3).consumeInteger(10, smVersion);
+    std::vector<qm::gpu::DequantGemmConfig> chipConfigs;
+    for (auto c : configs)
+      if (!c.cluster || smVersion >= 90) {
+        c.pdl = smVersion >= 90;
+        chipConfigs.push_back(c);
+      }
+    if (chipConfigs.empty())
+      continue;
+    OwningOpRef<ModuleOp> mod =
+        qm::gpu::buildDequantGemmModule(ctx, chipConfigs);
     if (!mod)
       return fail("generated IR did not parse");
     if (!wroteMlir) {
@@ -145,6 +159,12 @@ int main(int argc, char **argv) {
   }
 
   // Manifest: one line per kernel, read by the CUDA runtime's config table.
+  // pdl=1: the sm_90+ cubins' kernels wait for the previous grid
+  // (griddepcontrol), so the runtime may launch them with PDL there.
+  bool pdlAll = llvm::any_of(targets, [](const std::string &t) {
+    unsigned v = 0;
+    return !StringRef(t).drop_front(3).consumeInteger(10, v) && v >= 90;
+  });
   std::string txt, json = "{\n  \"chunk_k\": " +
                           std::to_string(qm::gpu::kChunkK) +
                           ",\n  \"block_n\": " +
@@ -154,16 +174,19 @@ int main(int argc, char **argv) {
     const auto &c = configs[i];
     txt += llvm::formatv("{0} bits={1} sym={2} gather={3} mtiles={4} "
                          "warps={5} unroll={6} threads={7} stages={8} "
-                         "splitn={9} scaleafter={10}\n",
+                         "splitn={9} scaleafter={10} cluster={11} "
+                         "pdl={12} streama={13}\n",
                          c.kernelName(), c.bits, c.symmetric ? 1 : 0,
                          c.gatherA ? 1 : 0, c.mTiles, c.warps, c.unroll,
                          c.threads(), c.stages, c.splitN ? 1 : 0,
-                         c.scaleAfter ? 1 : 0)
+                         c.scaleAfter ? 1 : 0, c.cluster ? 1 : 0,
+                         pdlAll ? 1 : 0, c.streamA ? 1 : 0)
                .str();
     json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
                           "\"symmetric\": {2}, \"gather_a\": {3}, "
                           "\"m_tile\": {4}, \"n_tile\": {5}, \"warps\": {6}, "
                           "\"unroll\": {7}, \"threads\": {8}, \"stages\": {10}, "
+                          "\"cluster\": {11}, "
                           "\"grid\": \"(ceil(N/64), nsplit, ceil(M/m_tile))\", "
                           "\"smem\": \"max(m_tile*(16*sps+8)*2, "
                           "warps*m_tile*256) rounded to 16, +16\"}}{9}\n",
@@ -171,7 +194,8 @@ int main(int argc, char **argv) {
                           c.symmetric ? "true" : "false",
                           c.gatherA ? "true" : "false", c.mTiles * 16,
                           qm::gpu::kBlockN, c.warps, c.unroll, c.threads(),
-                          i + 1 < configs.size() ? "," : "", c.stages)
+                          i + 1 < configs.size() ? "," : "", c.stages,
+                          c.cluster ? "true" : "false")
                 .str();
   }
   json += "  ],\n  \"chips\": [";

@@ -25,20 +25,23 @@ using namespace mlir;
 using namespace mlir::qm::gpu;
 
 std::string DequantGemmConfig::kernelName() const {
-  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}", bits,
-                       symmetric ? "sym" : "asym",
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}",
+                       bits, symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", mTiles * 16, warps,
-                       stages, splitN ? "n" : "", scaleAfter ? "_g" : "")
+                       stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
+                       cluster ? "_c" : "", streamA ? "_a" : "")
       .str();
 }
 
 unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned rows = 16 * mTiles;
-  unsigned aBytes = rows * (stepsPerSplit * 16 + 8) * 2;
+  unsigned aBytes = streamA ? stages * rows * (chunkSteps() * 16 + 8) * 2
+                            : rows * (stepsPerSplit * 16 + 8) * 2;
   unsigned redBytes = splitN ? 0 : warps * rows * kBlockN * 4;
   unsigned body = std::max(stages * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
-  return body + 16;
+  // Flag word, or (cluster kernels) the block's partial tile.
+  return body + (cluster ? std::max(16u, rows * kBlockN * 4) : 16);
 }
 
 std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
@@ -48,13 +51,24 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
       for (bool gather : {false, true})
         for (unsigned mt : {1u, 2u, 4u})
           for (bool splitN : {false, true})
-            for (bool scaleAfter : {false, true}) {
+            for (bool scaleAfter : {false, true})
+              for (bool cluster : {false, true})
+                for (bool streamA : {false, true}) {
             if (scaleAfter && mt != 1)
+              continue;
+            // Streamed activations: direct family, one m16 tile, global
+            // split-K reduction.
+            if (streamA && (gather || mt != 1 || cluster))
+              continue;
+            // Cluster split-K reduction: warps splitting K, M <= 32.
+            if (cluster && (splitN || mt > 2))
               continue;
             const unsigned warps = 4;
             DequantGemmConfig c;
             c.splitN = splitN;
             c.scaleAfter = scaleAfter;
+            c.cluster = cluster;
+            c.streamA = streamA;
             c.bits = bits;
             c.symmetric = sym;
             c.gatherA = gather;
@@ -138,6 +152,9 @@ private:
 };
 
 constexpr const char *kWG = "#gpu.address_space<workgroup>";
+/// gpu-scope acquire-release fence (split-K arrival counter).
+constexpr const char *kFenceGpu =
+    "llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\" : () -> ()";
 
 std::string join(const std::vector<std::string> &v) {
   std::string s;
@@ -220,8 +237,10 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
     e.line("vector.store " + v + ", %ws[" + widx +
            "] : memref<?xf32>, vector<2xf32>");
   });
-  e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
-         "() -> ()");
+  // Release by one thread: the barrier orders the block's partial stores
+  // before thread 0's gpu-scope fence (cumulative), which precedes the
+  // arrival; the fence after it acquires the other blocks' partials for the
+  // whole block (the barrier again), as in CUTLASS's split-K semaphore.
   e.line("gpu.barrier");
   std::string flagByte = e.mul(
       e.div(e.add(usedBytes, e.idx(15)), e.idx(16)), e.idx(16));
@@ -231,8 +250,10 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
   std::string cidx = e.add(e.mul(mb, gx), nb);
   e.line("scf.if " + t0 + " {");
   ++e.indent;
+  e.line(kFenceGpu);
   std::string old = e.op("memref.atomic_rmw addi " + e.i32(1) + ", %cnt[" +
                          cidx + "] : (i32, memref<?xi32>) -> i32");
+  e.line(kFenceGpu);
   e.line("memref.store " + old + ", " + flag + "[" + e.idx(0) + "] : " +
          wgI32);
   --e.indent;
@@ -244,8 +265,6 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
   std::string isLast = e.cmp("eq", lastI, e.sub("%nsplit", e.idx(1)));
   e.line("scf.if " + isLast + " {");
   ++e.indent;
-  e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
-         "() -> ()");
   const unsigned cols = kBlockN * cfg.warps;
   std::string rowsValid = e.minu(e.sub("%M", m0), e.idx(rows));
   std::string total = e.mul(rowsValid, e.idx(cols));
@@ -326,13 +345,23 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       e.mul(gx, e.idx(kBlockN * (splitN ? cfg.warps : 1)));
 
   std::string smem = e.op(std::string("gpu.dynamic_shared_memory : ") + wgI8);
+  // Programmatic dependent launch: the next kernel of the stream may start
+  // its blocks (and stream its weights) once every block of this one runs.
+  if (cfg.pdl)
+    e.line("nvvm.griddepcontrol launch_dependents");
   // Shared memory: [weight stages][activation tile]; the reduction buffer
   // and flag reuse it after the main loop.
   const unsigned S = cfg.stages;
   const unsigned wBytes = S * cfg.chunkBytes();
   // Only min(M, rows) activation rows are allocated and loaded.
   std::string aRowsAlloc = e.minu("%M", e.idx(rows));
-  std::string aElems = e.mul(stride, aRowsAlloc);
+  // Streamed activations: S stages of [rows][chunk k + 8] next to the
+  // weight stages, filled chunk by chunk with the weights.
+  const bool SA = cfg.streamA;
+  const unsigned chunkK = chunk * 16;
+  std::string strideA = SA ? e.idx(chunkK + 8) : stride;
+  std::string aStageElems = e.mul(strideA, aRowsAlloc);
+  std::string aElems = SA ? e.mul(aStageElems, e.idx(S)) : aStageElems;
   std::string as = e.op("memref.view " + smem + "[" + e.idx(wBytes) + "][" +
                         aElems + "] : " + wgI8 + " to " + wgF16);
   std::string wst;
@@ -412,6 +441,34 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
              "], 4 {bypassL1} : memref<?xi32> to " + wgI32);
     }
   };
+  // cp.async of chunk `chunkIdx`'s activation slice into A stage `st`
+  // (streamed activations): rows below M x chunk k, 16 bytes per copy,
+  // zero-filled past K (K % 8 == 0 in the direct family); every thread
+  // copies some, so the stage needs a block barrier before use.
+  std::string rowsHere = e.minu(e.sub("%M", m0), e.idx(rows));
+  auto emitACopies = [&](const std::string &chunkIdx, const std::string &st) {
+    const unsigned perRowC = chunkK / 8;
+    std::string total = e.mul(rowsHere, e.idx(perRowC));
+    std::string kc = e.add(k0, e.mul(chunkIdx, e.idx(chunkK)));
+    std::string stRow = e.mul(st, aRowsAlloc);
+    std::string it = e.fresh();
+    e.line("scf.for " + it + " = " + tid + " to " + total + " step " +
+           nthreads + " {");
+    ++e.indent;
+    std::string row = e.div(it, e.idx(perRowC));
+    std::string cc = e.rem(it, e.idx(perRowC));
+    std::string gk = e.add(kc, e.mul(cc, e.idx(8)));
+    std::string inK = e.cmp("ult", gk, "%K");
+    std::string src = e.select(inK, e.add(e.mul(e.add(m0, row), "%K"), gk),
+                               e.idx(0));
+    std::string valid = e.select(inK, e.idx(8), e.idx(0));
+    std::string dst = e.add(e.mul(e.add(stRow, row), strideA),
+                            e.mul(cc, e.idx(8)));
+    e.op("nvgpu.device_async_copy %a[" + src + "], " + as + "[" + dst +
+         "], 8, " + valid + " {bypassL1} : memref<?xf16> to " + wgF16);
+    --e.indent;
+    e.line("}");
+  };
   const unsigned nW = S ? 0 : cfg.unroll * vecsPerStep;
   const unsigned nS = cfg.scaleAfter ? 2 : cfg.unroll;
   const unsigned nZ = cfg.symmetric ? 0 : cfg.scaleAfter ? 1 : cfg.unroll;
@@ -456,14 +513,29 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       e.line("nvvm.cp.async.commit.group");
     }
   };
-  if (S && cfg.gatherA)
+  // With PDL the weights (and their scales, above) are fetched before
+  // waiting for the previous kernel; activations, outputs, the workspace
+  // and the counters are touched only after the wait.
+  const bool wFirst = S && (cfg.gatherA || cfg.pdl || SA);
+  if (wFirst)
     emitWPrologue();
+  if (cfg.pdl)
+    e.line("nvvm.griddepcontrol wait");
 
   // ---- activations -> shared memory ------------------------------------
   // Only the rows this block owns below M are loaded (rows past M are never
   // stored, and mma rows are independent).
-  std::string rowsHere = e.minu(e.sub("%M", m0), e.idx(rows));
-  if (!cfg.gatherA) {
+  if (SA) {
+    // The first S - 1 chunks' activations, one group each.
+    for (unsigned p = 0; p + 1 < S; ++p) {
+      e.line("scf.if " + e.cmp("ult", e.idx(p), nchunks) + " {");
+      ++e.indent;
+      emitACopies(e.idx(p), e.idx(p));
+      --e.indent;
+      e.line("}");
+      e.line("nvvm.cp.async.commit.group");
+    }
+  } else if (!cfg.gatherA) {
     // 16-byte cp.async chunks, zero-filled past K.
     std::string perRow = e.mul(nsteps, e.idx(2));
     std::string row = e.fresh(), cc = e.fresh();
@@ -526,7 +598,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   }
 
 
-  if (S && !cfg.gatherA)
+  if (S && !wFirst)
     emitWPrologue();
 
   // ---- main loop ---------------------------------------------------------
@@ -580,7 +652,24 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // The activations are waited for only now, after the first two chunks'
   // weight loads are in flight.
   std::string stage;
-  if (S) {
+  if (SA) {
+    // Wait for this chunk's weights and activations (only the newest group
+    // may pend), make every thread's copies visible and make sure no warp
+    // still reads the stage refilled next, then refill it S - 1 ahead.
+    e.line("nvvm.cp.async.wait.group " + std::to_string(S - 2));
+    e.line("gpu.barrier");
+    std::string ahead = e.add(c, e.idx(S - 1));
+    std::string okA = e.cmp("ult", ahead, nchunks);
+    e.line("scf.if " + okA + " {");
+    ++e.indent;
+    std::string st = e.rem(ahead, e.idx(S));
+    emitCopies(ahead, st);
+    emitACopies(ahead, st);
+    --e.indent;
+    e.line("}");
+    e.line("nvvm.cp.async.commit.group");
+    stage = e.rem(c, e.idx(S));
+  } else if (S) {
     // Refill the stage consumed in the previous iteration, S - 1 ahead.
     std::string ahead = e.add(c, e.idx(S - 1));
     std::string okA = e.cmp("ult", ahead, nchunks);
@@ -593,19 +682,24 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("nvvm.cp.async.wait.group " + std::to_string(S - 1));
     stage = e.rem(c, e.idx(S));
   }
+  if (!SA) {
   std::string first = e.cmp("eq", c, e.idx(0));
   e.line("scf.if " + first + " {");
   ++e.indent;
   if (!cfg.gatherA && !S)
     e.line("nvvm.cp.async.wait.group 0");
+  // Weight stages committed before the activation group: in the first
+  // iteration only the newest group (the stage just refilled) may pend.
+  if (!cfg.gatherA && S && wFirst)
+    e.line("nvvm.cp.async.wait.group 1");
   e.line("gpu.barrier");
   --e.indent;
   e.line("}");
+  }
   // Compute on the current chunk.
   std::vector<std::string> acc;
   for (unsigned i = 0; i < nAcc; ++i)
     acc.push_back("%acc" + std::to_string(i));
-  std::string magic = e.constant("dense<1677747200> : vector<4xi32>");
   std::string lstepBase = e.add(e.mul(c, e.idx(chunk)), warpBase);
   std::string aRowLane = e.rem(lane, e.idx(16));
   std::string aColLane = e.mul(e.div(lane, e.idx(16)), e.idx(8));
@@ -628,13 +722,16 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::vector<std::string> &dst = cfg.scaleAfter ? tmp : acc;
   for (unsigned u = 0; u < cfg.unroll; ++u) {
     std::string ls = e.add(lstepBase, e.idx(u));
-    std::string acol = e.add(e.mul(ls, e.idx(16)), aColLane);
+    std::string acol =
+        SA ? e.add(e.mul(e.add(warpBase, e.idx(u)), e.idx(16)), aColLane)
+           : e.add(e.mul(ls, e.idx(16)), aColLane);
+    std::string aRow0 = SA ? e.mul(stage, aRowsAlloc) : e.idx(0);
     std::vector<std::string> afrag;
     for (unsigned i = 0; i < cfg.mTiles; ++i) {
       // Rows past M repeat the last loaded row (their outputs are dropped).
       std::string arow = e.minu(e.add(aRowLane, e.idx(16 * i)),
                                 e.sub(rowsHere, e.idx(1)));
-      std::string aidx = e.add(e.mul(arow, stride), acol);
+      std::string aidx = e.add(e.mul(e.add(aRow0, arow), strideA), acol);
       afrag.push_back(e.op("nvgpu.ldmatrix " + as + "[" + aidx +
                            "] {numTiles = 4 : i32, transpose = false} : " +
                            wgF16 + " -> vector<4x2xf16>"));
@@ -668,12 +765,22 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       return e.op("vector.shuffle " + v + ", " + v + " [" + mask +
                   "] : vector<8xf16>, vector<8xf16>");
     };
+    // (w & mask) | 0x64006400 as one lop3 per word (immLut 0xea = (a & b) |
+    // c). Written as two arith ops, ptxas keeps an AND and an OR (measured:
+    // 32 LOP3 per k-step instead of 16).
     auto magicOf = [&](const std::string &w, int64_t mask) {
-      std::string m = e.op("arith.andi " + w + ", " +
-                           e.constant("dense<" + std::to_string(mask) +
-                                      "> : vector<4xi32>") +
+      std::vector<std::string> words;
+      std::string mk = e.i32(mask), mg = e.i32(0x64006400);
+      for (unsigned j = 0; j < 4; ++j) {
+        std::string x = e.op("vector.extract " + w + "[" + std::to_string(j) +
+                             "] : i32 from vector<4xi32>");
+        words.push_back(e.op("llvm.inline_asm \"lop3.b32 $0, $1, $2, $3, "
+                             "0xea;\", \"=r,r,r,r\" " +
+                             x + ", " + mk + ", " + mg +
+                             " : (i32, i32, i32) -> i32"));
+      }
+      std::string o = e.op("vector.from_elements " + join(words) +
                            " : vector<4xi32>");
-      std::string o = e.op("arith.ori " + m + ", " + magic + " : vector<4xi32>");
       return e.op("vector.bitcast " + o + " : vector<4xi32> to vector<8xf16>");
     };
     auto dqLo = [&](const std::string &x, const std::string &z,
@@ -873,7 +980,86 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   --e.indent;
   e.line("} else {");
   ++e.indent;
-  {
+  if (cfg.cluster) {
+    // The nsplit blocks of a column block form one thread-block cluster
+    // (cluster dims (1, nsplit, 1), rank = split): every block leaves its
+    // warp-summed partial tile in its own shared memory, and after a cluster
+    // barrier block r sums elements r, r + nsplit, ... (in thread strides)
+    // over the ranks in order 0..nsplit-1 through distributed shared memory.
+    // No global workspace, fence or counter; still deterministic.
+    // The tile's offset must be the same in every block of the cluster (the
+    // readers map their own offset to the other ranks), so it follows the
+    // split length %sps, not this block's (shorter in the last split).
+    std::string aBytesMax = e.mul(
+        e.mul(e.add(e.mul("%sps", e.idx(16)), e.idx(8)), aRowsAlloc),
+        e.idx(2));
+    std::string bigMax = e.op("arith.maxui " + e.add(aBytesMax, e.idx(wBytes)) +
+                              ", " + redBytes + " : index");
+    std::string partByte =
+        e.mul(e.div(e.add(bigMax, e.idx(15)), e.idx(16)), e.idx(16));
+    std::string part = e.op("memref.view " + smem + "[" + partByte + "][" +
+                            e.idx(rows * kBlockN) + "] : " + wgI8 + " to " +
+                            wgF32);
+    std::string el = e.fresh();
+    e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
+           nthreads + " {");
+    ++e.indent;
+    {
+      std::string row = e.div(el, e.idx(kBlockN));
+      std::string col = e.rem(el, e.idx(kBlockN));
+      e.line("memref.store " + sumWarps(row, col) + ", " + part + "[" + el +
+             "] : " + wgF32);
+    }
+    --e.indent;
+    e.line("}");
+    e.line("nvvm.cluster.arrive {aligned}");
+    e.line("nvvm.cluster.wait {aligned}");
+    std::string baseIdx =
+        e.op("memref.extract_aligned_pointer_as_index " + smem + " : " +
+             wgI8 + " -> index");
+    std::string partBase = e.add(baseIdx, partByte);
+    std::string el2 = e.fresh();
+    std::string startEl = e.add(e.mul(split, nthreads), tid);
+    std::string stride2 = e.mul(nthreads, "%nsplit");
+    e.line("scf.for " + el2 + " = " + startEl + " to " + outElems + " step " +
+           stride2 + " {");
+    ++e.indent;
+    {
+      std::string row = e.div(el2, e.idx(kBlockN));
+      std::string col = e.rem(el2, e.idx(kBlockN));
+      std::string n = e.add(nbCol, col);
+      std::string addr = e.op(
+          "arith.index_cast " + e.add(partBase, e.mul(el2, e.idx(4))) +
+          " : index to i64");
+      std::string ptr =
+          e.op("llvm.inttoptr " + addr + " : i64 to !llvm.ptr<3>");
+      std::string r = e.fresh(), accS = e.fresh(), res = e.fresh();
+      e.line(res + " = scf.for " + r + " = " + e.idx(0) + " to %nsplit step " +
+             e.idx(1) + " iter_args(" + accS + " = " +
+             e.constant("0.0 : f32") + ") -> (f32) {");
+      ++e.indent;
+      std::string r32 = e.op("arith.index_cast " + r + " : index to i32");
+      std::string rp = e.op("nvvm.mapa " + ptr + ", " + r32 +
+                            " : !llvm.ptr<3> -> !llvm.ptr<7>");
+      std::string x = e.op("llvm.load " + rp + " : !llvm.ptr<7> -> f32");
+      std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
+      e.line("scf.yield " + s2 + " : f32");
+      --e.indent;
+      e.line("}");
+      e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
+      ++e.indent;
+      std::string h = e.op("arith.truncf " + res + " : f32 to f16");
+      e.line("memref.store " + h + ", %out[" +
+             e.add(e.mul(e.add(m0, row), "%N"), n) + "] : memref<?xf16>");
+      --e.indent;
+      e.line("}");
+    }
+    --e.indent;
+    e.line("}");
+    // No block may leave (freeing its shared memory) while others read it.
+    e.line("nvvm.cluster.arrive {aligned}");
+    e.line("nvvm.cluster.wait {aligned}");
+  } else {
     // Partial sums to the workspace [split][M][Np] (f32).
     std::string el = e.fresh();
     e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
@@ -888,15 +1074,16 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("memref.store " + s + ", %ws[" + widx + "] : memref<?xf32>");
     --e.indent;
     e.line("}");
-    e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
-           "() -> ()");
+    // One thread releases / acquires (see emitSplitNEpilogue).
     e.line("gpu.barrier");
     std::string t0 = e.cmp("eq", tid, e.idx(0));
     std::string cidx = e.add(e.mul(mb, gx), nb);
     e.line("scf.if " + t0 + " {");
     ++e.indent;
+    e.line(kFenceGpu);
     std::string old = e.op("memref.atomic_rmw addi " + e.i32(1) + ", %cnt[" +
                            cidx + "] : (i32, memref<?xi32>) -> i32");
+    e.line(kFenceGpu);
     e.line("memref.store " + old + ", " + flag + "[" + e.idx(0) + "] : " +
            wgI32);
     --e.indent;
@@ -908,8 +1095,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string isLast = e.cmp("eq", lastI, e.sub("%nsplit", e.idx(1)));
     e.line("scf.if " + isLast + " {");
     ++e.indent;
-    e.line("llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\"  : "
-           "() -> ()");
     std::string el2 = e.fresh();
     e.line("scf.for " + el2 + " = " + tid + " to " + outElems + " step " +
            nthreads + " {");

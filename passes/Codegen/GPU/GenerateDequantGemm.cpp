@@ -49,8 +49,10 @@ struct GenerateDequantGemmPass
       SmallVector<Attribute> names;
       for (unsigned i = 0; i < all.size(); ++i) {
         const auto &c = all[i];
+        // Cluster kernels need sm_90; the runtime uses them where its
+        // cubin has them and falls back to the global split-K otherwise.
         if (c.bits == bits && c.symmetric == wt.getSymmetric() &&
-            c.gatherA == gather) {
+            c.gatherA == gather && !c.cluster) {
           needed.insert(i);
           names.push_back(StringAttr::get(&getContext(), c.kernelName()));
         }

@@ -58,6 +58,16 @@ int qmrt_cuda_create(int device, const char *cubin_path,
                      const char *manifest_path, qmrt_cuda_ctx **out);
 void qmrt_cuda_destroy(qmrt_cuda_ctx *ctx);
 int qmrt_cuda_sm_count(qmrt_cuda_ctx *ctx);
+/* Programmatic dependent launch (on by default; used on sm_90+ with kernels
+ * whose manifest line says pdl=1): a launch may start while the previous
+ * kernel of the stream finishes, fetching its weights; it waits for that
+ * kernel before reading activations or writing anything. Returns the old
+ * setting. */
+int qmrt_cuda_set_pdl(qmrt_cuda_ctx *ctx, int on);
+/* Kernels that stream the activations through the weight stages (manifest
+ * streama=1): -1 = as the tile table says (default), 0 = never, 1 = where
+ * one exists for the plan's kernel family. Returns the old setting. */
+int qmrt_cuda_set_stream_a(qmrt_cuda_ctx *ctx, int pref);
 
 int qmrt_cuda_alloc(qmrt_cuda_ctx *ctx, size_t bytes, qmrt_devptr *out);
 int qmrt_cuda_free(qmrt_cuda_ctx *ctx, qmrt_devptr p);
@@ -85,6 +95,8 @@ typedef struct qmrt_cuda_plan {
   int64_t m_tile;       /* rows per block */
   int64_t nsplit, sps;  /* K splits, k16-steps per split */
   unsigned grid[3], block, smem;
+  unsigned cluster;     /* > 1: blocks (1, cluster, 1) form a thread-block
+                           cluster that reduces split-K in shared memory */
 } qmrt_cuda_plan;
 
 /* Heuristic tile/split choice for (M, K, N); `max_chunks_per_split` <= 0
@@ -93,7 +105,8 @@ int qmrt_cuda_plan_for(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                        int64_t M, int max_chunks_per_split,
                        qmrt_cuda_plan *out);
 /* Same, with the kernel's warp count (0 = default), the blocks-per-SM
- * target of the split heuristic (0 = default) and the warp layout (split_n:
+ * target of the split heuristic (0 = default, 99 = as many splits as keep
+ * the whole grid resident in one wave at the kernel's occupancy) and the warp layout (split_n:
  * 1 = warps split N, 0 = warps split K, -1 = default) chosen by the caller. */
 int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                           int64_t M, int max_chunks_per_split, int warps,
@@ -105,6 +118,14 @@ int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                            int64_t M, int max_chunks_per_split, int warps,
                            int blocks_per_sm, int split_n, int scale_after,
                            qmrt_cuda_plan *out);
+/* Same, choosing the split-K reduction: cluster = 1 uses a cluster kernel
+ * (sm_90+, distributed shared memory) where the split count is 2..8, 2 also
+ * caps the split count at 8 to allow it, 0 always uses the global workspace,
+ * -1 the default (0: measured slower on the H100, bench/gpu/NOTES.md). */
+int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
+                           int64_t M, int max_chunks_per_split, int warps,
+                           int blocks_per_sm, int split_n, int scale_after,
+                           int cluster, qmrt_cuda_plan *out);
 /* Grows the split-K workspace / counters for `plan` (call before graph
  * capture). */
 int qmrt_cuda_reserve(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,

@@ -40,6 +40,23 @@ struct DequantGemmConfig {
   /// Scale the f32 accumulators once per warp iteration instead of every
   /// dequantized weight (needs a group span >= 16 * unroll k).
   bool scaleAfter = false;
+  /// Split-K partials reduced through distributed shared memory: the
+  /// nsplit blocks of a column block are launched as one thread-block
+  /// cluster (1, nsplit, 1) (sm_90+, nsplit <= 8) instead of going through
+  /// a global workspace, a fence and an arrival counter. Warps split K.
+  bool cluster = false;
+  /// Activations streamed through the cp.async stages with the weights,
+  /// one chunk (rows x chunk k) per stage, instead of the block's whole
+  /// split staged up front (direct family, mTiles = 1, global split-K):
+  /// shared memory no longer grows with the split length, and the first
+  /// mma waits for one chunk. One block barrier per chunk.
+  bool streamA = false;
+  /// Programmatic dependent launch (sm_90+): signal dependents at entry,
+  /// fetch weights and scales, then wait for the previous grid before the
+  /// activations. Set per chip by the generator (same kernel names); the
+  /// runtime launches with the PDL attribute only where the manifest says
+  /// the sm_90 kernels carry it.
+  bool pdl = false;
   /// Blocks per SM the register allocation must allow (0 = no bound).
   unsigned minBlocksPerSm = 0;
 
