@@ -73,6 +73,8 @@ void CalibrationStats::accumulate(const char *tagPtr, const float *data,
   if (!cur) {
     cur = std::make_shared<Entry>();
     cur->acc.reset(cols);
+    if (sampleEvery > 0)
+      cur->acc.keepRowSample(sampleEvery, sampleMax);
   } else if (cur.use_count() > 1) {
     // Shared so far but the inputs diverge now: continue on a private copy.
     cur = std::make_shared<Entry>(*cur);

@@ -136,6 +136,36 @@ struct Group {
   Sink sink;
 };
 
+/// The down projection of a gated MLP fed by `gate` and `up`:
+/// down(mul(mul(g, sigmoid(g)), u)) with g, u the two matmuls' results (in
+/// either order), or null.
+qgraph::MatMulOp findGatedMLPDown(qgraph::MatMulOp gate, qgraph::MatMulOp up) {
+  auto isSilu = [&](Value v) {
+    auto mul = v.getDefiningOp<qgraph::MulOp>();
+    if (!mul)
+      return false;
+    Value a = mul.getLhs(), b = mul.getRhs();
+    auto sigmoidOf = [](Value s, Value x) {
+      auto sig = s.getDefiningOp<qgraph::SigmoidOp>();
+      return sig && sig.getInput() == x;
+    };
+    Value g = gate.getResult();
+    return (a == g && sigmoidOf(b, g)) || (b == g && sigmoidOf(a, g));
+  };
+  for (Operation *user : up.getResult().getUsers()) {
+    auto mul = dyn_cast<qgraph::MulOp>(user);
+    if (!mul)
+      continue;
+    Value other = mul.getLhs() == up.getResult() ? mul.getRhs() : mul.getLhs();
+    if (!isSilu(other) || !mul.getResult().hasOneUse())
+      continue;
+    auto down = dyn_cast<qgraph::MatMulOp>(*mul.getResult().getUsers().begin());
+    if (down && down.getLhs() == mul.getResult())
+      return down;
+  }
+  return {};
+}
+
 struct QuantAWQPass final : qm::impl::QuantAWQPassBase<QuantAWQPass> {
   using Base::Base;
 
@@ -331,13 +361,46 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
         return failure();
       lins.push_back({w->data(), t->n});
     }
+    // A gated MLP (gate and up sharing the input, then down) is ranked by
+    // the MLP's output on the sampled calibration rows, as in AWQ; other
+    // groups by their linears' output error (exact, from H).
+    solvers::AWQBlockError blockError;
+    std::unique_ptr<solvers::MLPBlockError> mlp;
+    std::string blockName = "linear outputs";
+    if (options.blockError && g.members.size() == 2 &&
+        acc->getNumSampledRows() > 0) {
+      QuantTarget *gate = g.members[0], *up = g.members[1];
+      if (gate->role == LinearRole::Up && up->role == LinearRole::Gate)
+        std::swap(gate, up);
+      qgraph::MatMulOp down =
+          findGatedMLPDown(gate->matmul, up->matmul);
+      auto downTarget = llvm::find_if(targets, [&](const QuantTarget &t) {
+        return down && t.matmul == down && !t.transposed;
+      });
+      if (down && downTarget != targets.end()) {
+        std::vector<float> *wd = weightOf(&*downTarget);
+        if (!wd)
+          return failure();
+        mlp = std::make_unique<solvers::MLPBlockError>(
+            acc->getRowSample(), acc->getNumSampledRows(), k,
+            weightOf(gate)->data(), weightOf(up)->data(), gate->n, wd->data(),
+            downTarget->n);
+        bool gateFirst = gate == g.members[0];
+        blockError = [&, gateFirst](
+                         const std::vector<std::vector<float>> &cand) {
+          return (*mlp)(cand[gateFirst ? 0 : 1].data(),
+                        cand[gateFirst ? 1 : 0].data());
+        };
+        blockName = "MLP output";
+      }
+    }
     solvers::AWQScaleResult res = solvers::searchAWQScales(
         lins, k, acc->getHessian().data(), acc->getMeanAbs().data(),
-        lead->config, awqCfg);
+        lead->config, awqCfg, blockError);
     if (report)
       lead->matmul.emitRemark("awq: ")
           << lead->displayName() << " (+" << g.members.size() - 1
-          << "): alpha " << res.bestAlpha << ", output error "
+          << "): alpha " << res.bestAlpha << ", " << blockName << " error "
           << res.baseError << " -> " << res.bestError << " (folded into "
           << (g.sink.kind == Sink::Linear ? g.sink.linear->displayName()
                                           : g.sink.op->getName().getStringRef())

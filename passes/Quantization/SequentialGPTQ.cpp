@@ -108,6 +108,8 @@ mlir::qm::runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &opts,
   for (const CalibrationStage &stage : stages) {
     std::set<std::string> wanted(stage.tags.begin(), stage.tags.end());
     CalibrationStats stats;
+    if (options.rowSampleEvery > 0)
+      stats.keepRowSample(options.rowSampleEvery, options.rowSampleMax);
     stats.setFilter([&](const std::string &tag) { return wanted.count(tag) > 0; });
     auto start = Clock::now();
     if (failed(executor.observe(module, stage, stats)))

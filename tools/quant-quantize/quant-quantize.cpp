@@ -88,6 +88,10 @@ static cl::opt<bool> awqDuo("awq-duo",
     cl::desc("AWQ duo scaling: s = s_x^alpha / s_w^(1 - alpha)"));
 static cl::opt<bool> awqClip("awq-clip", cl::init(true),
     cl::desc("AWQ clipping search (--awq-clip=false turns it off)"));
+static cl::opt<bool> awqBlockError("awq-block-error", cl::init(true),
+    cl::desc("AWQ ranks a gated MLP's gate/up scales by the MLP's output on "
+             "sampled calibration rows (--awq-block-error=false: by the "
+             "linears' outputs)"));
 static cl::opt<int64_t> awqClipSteps("awq-clip-steps", cl::init(20),
     cl::desc("AWQ clipping: ratios 1 - 0.5 i / steps"));
 static cl::opt<int> calibLanes("calib-lanes", cl::init(0),
@@ -199,6 +203,11 @@ int main(int argc, char **argv) {
   options.config.dampPercent = dampPercent;
   options.config.blockSize = blockSize;
   options.includeHead = includeHead;
+  if (awq && awqBlockError) {
+    // About 4096 rows of 128 x 512: every 16th calibration token.
+    options.rowSampleEvery = std::max<int64_t>(1, calibSamples * calibLen / 4096);
+    options.rowSampleMax = 4096;
+  }
   options.includeEmbeddings = includeEmbeddings;
   options.configFile = configFile;
   if (layout == "k_packed")
@@ -252,6 +261,7 @@ int main(int argc, char **argv) {
         awqOptions.duoScaling = awqDuo;
         awqOptions.clip = awqClip;
         awqOptions.clipSteps = awqClipSteps;
+        awqOptions.blockError = awqBlockError;
         return quantizeWeightsAWQ(m, awqOptions, stats);
       };
     std::unique_ptr<LayerwiseCalibration> layerwise;

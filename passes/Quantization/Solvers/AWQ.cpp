@@ -45,9 +45,42 @@ std::vector<double> mlir::qm::solvers::scaleHessian(
   return out;
 }
 
+MLPBlockError::MLPBlockError(std::vector<float> xIn, int64_t rows, int64_t k,
+                             const float *gate, const float *up,
+                             int64_t inter, const float *downIn, int64_t out)
+    : x(std::move(xIn)), down(downIn, downIn + out * inter), rows(rows), k(k),
+      inter(inter), out(out) {
+  reference = forward(gate, up);
+}
+
+std::vector<float> MLPBlockError::forward(const float *gate,
+                                          const float *up) const {
+  std::vector<float> g(rows * inter), u(rows * inter), y(rows * out);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, inter, k, 1.0f,
+              x.data(), k, gate, k, 0.0f, g.data(), inter);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, inter, k, 1.0f,
+              x.data(), k, up, k, 0.0f, u.data(), inter);
+  for (int64_t i = 0; i < rows * inter; ++i)
+    g[i] = g[i] / (1.0f + std::exp(-g[i])) * u[i];
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, inter, 1.0f,
+              g.data(), inter, down.data(), inter, 0.0f, y.data(), out);
+  return y;
+}
+
+double MLPBlockError::operator()(const float *gate, const float *up) const {
+  std::vector<float> y = forward(gate, up);
+  double err = 0;
+  for (int64_t i = 0; i < rows * out; ++i) {
+    double d = (double)y[i] - reference[i];
+    err += d * d;
+  }
+  return err / std::max<int64_t>(rows, 1);
+}
+
 AWQScaleResult mlir::qm::solvers::searchAWQScales(
     const std::vector<AWQLinear> &linears, int64_t k, const double *h,
-    const double *meanAbs, const QuantizerConfig &quant, const AWQConfig &cfg) {
+    const double *meanAbs, const QuantizerConfig &quant, const AWQConfig &cfg,
+    const AWQBlockError &blockError) {
   std::vector<float> hf(h, h + k * k);
   // s_w: mean over output rows of |w| normalised by its group's max |w|.
   std::vector<double> wMean(k, 0.0);
@@ -91,6 +124,7 @@ AWQScaleResult mlir::qm::solvers::searchAWQScales(
       scales[j] = (float)(s[j] / norm);
 
     double err = 0;
+    std::vector<std::vector<float>> candidates;
     for (const AWQLinear &lin : linears) {
       scaled.assign(lin.w, lin.w + lin.n * k);
       for (int64_t r = 0; r < lin.n; ++r)
@@ -100,8 +134,13 @@ AWQScaleResult mlir::qm::solvers::searchAWQScales(
       for (int64_t r = 0; r < lin.n; ++r)
         for (int64_t j = 0; j < k; ++j)
           restored[r * k + j] /= scales[j];
-      err += outputError(lin.w, restored.data(), lin.n, k, hf.data());
+      if (blockError)
+        candidates.push_back(std::move(restored));
+      else
+        err += outputError(lin.w, restored.data(), lin.n, k, hf.data());
     }
+    if (blockError)
+      err = blockError(candidates);
     result.errors.push_back(err);
     if (i == 0)
       result.baseError = err;

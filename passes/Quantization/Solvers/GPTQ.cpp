@@ -32,6 +32,7 @@ void HessianAccumulator::reset(int64_t newK) {
   h.assign(k * k, 0.0);
   meanAbs.assign(k, 0.0);
   lowerOnly = false;
+  sample.clear();
 }
 
 void HessianAccumulator::symmetrize() const {
@@ -49,6 +50,14 @@ void HessianAccumulator::add(const float *x, int64_t rows) {
   // float32 rounding grows with the chunk (<= kChunk rows), not with the
   // number of calibration tokens.
   constexpr int64_t kChunk = 512;
+  if (sampleEvery > 0) {
+    for (int64_t r = 0; r < rows; ++r) {
+      if ((int64_t)sample.size() >= sampleMax * k)
+        break;
+      if ((numSamples + r) % sampleEvery == 0)
+        sample.insert(sample.end(), x + r * k, x + (r + 1) * k);
+    }
+  }
   scratch.resize(k * k);
   std::vector<double> absSum(k);
   for (int64_t r0 = 0; r0 < rows; r0 += kChunk) {

@@ -60,6 +60,13 @@ public:
     this->filter = std::move(filter);
   }
 
+  /// New tags also keep a sample of their rows (see
+  /// HessianAccumulator::keepRowSample).
+  void keepRowSample(int64_t every, int64_t maxRows) {
+    sampleEvery = every;
+    sampleMax = maxRows;
+  }
+
   /// The statistics of `tag`, or null.
   const solvers::HessianAccumulator *lookup(const std::string &tag) const;
   /// Tags in sorted order.
@@ -90,6 +97,7 @@ private:
   std::unordered_map<uint64_t, std::weak_ptr<Entry>> byChain;
   std::function<bool(const std::string &)> filter;
   std::string error;
+  int64_t sampleEvery = 0, sampleMax = 0;
   std::unique_ptr<std::mutex> mutex = std::make_unique<std::mutex>();
 };
 

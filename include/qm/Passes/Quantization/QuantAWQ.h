@@ -21,6 +21,11 @@ struct AWQOptions {
   int64_t grid = 20;
   bool duoScaling = false;
   bool clip = true;
+  /// Rank the scales of a gated MLP's gate/up by the MLP's output on the
+  /// sampled calibration rows (needs statistics with a row sample, see
+  /// WeightQuantOptions::rowSampleEvery); else every group by its linears'
+  /// output error from H.
+  bool blockError = true;
   int64_t clipSteps = 20;
   /// Only search and fold the scales (the function stays the same).
   bool foldOnly = false;

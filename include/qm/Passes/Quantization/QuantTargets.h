@@ -110,6 +110,10 @@ struct WeightQuantOptions {
   /// Only targets whose name or tag matches one of these globs (all when
   /// empty); a driver uses this for sequential quantization.
   std::vector<std::string> only;
+  /// Sequential calibration keeps every `rowSampleEvery`-th input row of
+  /// each matmul (at most `rowSampleMax`) for AWQ's block-output error
+  /// (0: none).
+  int64_t rowSampleEvery = 0, rowSampleMax = 0;
 };
 
 /// Quantizes the weights of `module` as `options` say: RTN, or GPTQ with

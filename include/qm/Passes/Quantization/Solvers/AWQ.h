@@ -24,6 +24,7 @@
 #include "qm/Passes/Quantization/Solvers/Quantizer.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace mlir::qm::solvers {
@@ -61,14 +62,40 @@ struct AWQScaleResult {
 double outputError(const float *a, const float *b, int64_t n, int64_t k,
                    const float *h);
 
+/// Error of a whole block given the candidate weights of its linears
+/// (each N x K, already quantized and divided by the scales again, so they
+/// take the unscaled input x), in the order of the searched linears.
+using AWQBlockError =
+    std::function<double(const std::vector<std::vector<float>> &weights)>;
+
 /// Searches the AWQ scales for `linears` (all K input channels) given the
 /// input Hessian `h` (K x K row-major, f64) and mean |x| per channel.
-/// Quantization follows `quant` (RTN with the min-max quantizer).
+/// Quantization follows `quant` (RTN with the min-max quantizer). Candidates
+/// are ranked by `blockError` when given, else by the linears' output error
+/// from `h`.
 AWQScaleResult searchAWQScales(const std::vector<AWQLinear> &linears,
                                int64_t k, const double *h,
                                const double *meanAbs,
                                const QuantizerConfig &quant,
-                               const AWQConfig &cfg);
+                               const AWQConfig &cfg,
+                               const AWQBlockError &blockError = nullptr);
+
+/// The output error of a gated MLP, down(silu(x gateᵀ) * (x upᵀ)), on sampled
+/// inputs: sum over rows of ||y' - y||^2 / rows, with y from the float
+/// weights. The down projection stays float (AWQ searches gate/up first).
+class MLPBlockError {
+public:
+  /// x: rows x k; gate, up: inter x k; down: out x inter (all row-major).
+  MLPBlockError(std::vector<float> x, int64_t rows, int64_t k,
+                const float *gate, const float *up, int64_t inter,
+                const float *down, int64_t out);
+  double operator()(const float *gate, const float *up) const;
+
+private:
+  std::vector<float> forward(const float *gate, const float *up) const;
+  std::vector<float> x, down, reference;
+  int64_t rows, k, inter, out;
+};
 
 /// Clipping search for one N x K weight: for every (row, group) the clip
 /// ratio that minimises that group's output error sum over rows of

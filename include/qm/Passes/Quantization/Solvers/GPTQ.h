@@ -46,6 +46,17 @@ public:
   /// Merges another accumulator over the same K (weighted by samples).
   void merge(const HessianAccumulator &other);
 
+  /// Also keeps every `every`-th row seen (counting from the first), up to
+  /// `maxRows` rows: a deterministic sample of X for searches that need
+  /// the activations themselves (AWQ's block-output error).
+  void keepRowSample(int64_t every, int64_t maxRows) {
+    sampleEvery = every;
+    sampleMax = maxRows;
+  }
+  /// The sampled rows (row-major, K per row).
+  const std::vector<float> &getRowSample() const { return sample; }
+  int64_t getNumSampledRows() const { return k ? sample.size() / k : 0; }
+
 private:
   /// Copies the lower triangle (where dsyrk writes) to the upper.
   void symmetrize() const;
@@ -57,6 +68,8 @@ private:
   mutable bool lowerOnly = false;
   std::vector<double> meanAbs;
   std::vector<float> scratch;
+  int64_t sampleEvery = 0, sampleMax = 0;
+  std::vector<float> sample;
 };
 
 /// What GPTQ did besides producing the weight.
