@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 
 #if QM_HAVE_QMRT_CPU
 #include "qmrt/qmrt.h"
@@ -68,11 +69,40 @@ int64_t LayerwiseCalibration::getCacheBytes() const {
 /// Unsigned data arrives signless and gets its type back through an
 /// unrealized cast, which the qweight lowering looks through.
 static LogicalResult liftConstants(ModuleOp segment,
-                                   std::vector<const void *> &data) {
+                                   std::vector<const void *> &data,
+                                   std::vector<std::vector<char>> &storage) {
   auto func = *segment.getOps<func::FuncOp>().begin();
   Block &entry = func.getBody().front();
+  // Constants in the order of their first use (not of their definition,
+  // which a rewrite such as AWQ's folding may move), so that equal layers
+  // give equal signatures.
+  llvm::DenseMap<Operation *, int64_t> position;
+  for (Operation &op : entry)
+    position[&op] = position.size();
+  auto firstUse = [&](arith::ConstantOp cst) {
+    std::pair<int64_t, unsigned> best{INT64_MAX, 0};
+    for (OpOperand &use : cst->getUses()) {
+      Operation *user = use.getOwner();
+      while (user->getBlock() != &entry)
+        user = user->getParentOp();
+      best = std::min(best, {position[user], use.getOperandNumber()});
+    }
+    return best;
+  };
+  SmallVector<std::tuple<std::pair<int64_t, unsigned>, int64_t,
+                         arith::ConstantOp>>
+      order;
+  for (auto cst : func.getOps<arith::ConstantOp>())
+    order.push_back({firstUse(cst), position[cst], cst});
+  llvm::sort(order, [](const auto &a, const auto &b) {
+    return std::make_pair(std::get<0>(a), std::get<1>(a)) <
+           std::make_pair(std::get<0>(b), std::get<1>(b));
+  });
+  SmallVector<arith::ConstantOp> constants;
+  for (auto &entry : order)
+    constants.push_back(std::get<2>(entry));
   SmallVector<arith::ConstantOp> lifted;
-  for (auto cst : func.getOps<arith::ConstantOp>()) {
+  for (auto cst : constants) {
     auto type = dyn_cast<RankedTensorType>(cst.getType());
     if (!type || type.getNumElements() <= 1 ||
         type.getElementType().getIntOrFloatBitWidth() % 8 != 0)
@@ -87,8 +117,18 @@ static LogicalResult liftConstants(ModuleOp segment,
       if (AsmResourceBlob *blob = res.getRawHandle().getBlob())
         bytes = blob->getData().data();
     } else if (auto dense = dyn_cast<DenseIntOrFPElementsAttr>(value)) {
-      if (!dense.isSplat())
+      if (!dense.isSplat()) {
         bytes = dense.getRawData().data();
+      } else {
+        // A splat is lifted too (expanded), so a layer whose zero points
+        // happen to be all equal still shares the other layers' code.
+        int64_t width = type.getElementType().getIntOrFloatBitWidth() / 8;
+        ArrayRef<char> one = dense.getRawData();
+        std::vector<char> &full = storage.emplace_back(type.getNumElements() * width);
+        for (int64_t i = 0; i < type.getNumElements(); ++i)
+          std::memcpy(full.data() + i * width, one.data(), width);
+        bytes = full.data();
+      }
     }
     if (!bytes)
       continue;
@@ -214,7 +254,8 @@ LogicalResult LayerwiseCalibration::runSegment(ModuleOp module,
     });
   }
   std::vector<const void *> weights;
-  if (failed(liftConstants(seg, weights)))
+  std::vector<std::vector<char>> splatStorage;
+  if (failed(liftConstants(seg, weights, splatStorage)))
     return failure();
   std::string key;
   {
