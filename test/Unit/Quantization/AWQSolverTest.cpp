@@ -173,3 +173,65 @@ TEST(AWQSolverTest, ClippingNeverIncreasesGroupError) {
   double ePlain = bruteError(p, p.w, plain), eClip = bruteError(p, p.w, viaClip);
   EXPECT_LT(eClip, ePlain);
 }
+
+TEST(AWQSolverTest, RowSampleKeepsEveryNthRow) {
+  const int64_t k = 3, rows = 40;
+  std::vector<float> x(rows * k);
+  for (int64_t i = 0; i < rows * k; ++i)
+    x[i] = (float)i;
+  HessianAccumulator acc(k);
+  acc.keepRowSample(/*every=*/7, /*maxRows=*/4);
+  acc.add(x.data(), 10); // rows 0..9: keeps 0, 7
+  acc.add(x.data() + 10 * k, rows - 10); // keeps 14, 21 (then full)
+  ASSERT_EQ(acc.getNumSampledRows(), 4);
+  const std::vector<float> &s = acc.getRowSample();
+  int64_t expected[] = {0, 7, 14, 21};
+  for (int64_t r = 0; r < 4; ++r)
+    for (int64_t j = 0; j < k; ++j)
+      EXPECT_EQ(s[r * k + j], x[expected[r] * k + j]);
+  acc.reset(k);
+  EXPECT_EQ(acc.getNumSampledRows(), 0);
+}
+
+TEST(AWQSolverTest, MLPBlockErrorIsTheGatedMLPOutputError) {
+  const int64_t rows = 9, k = 6, inter = 10, out = 5;
+  std::mt19937 rng(3);
+  std::normal_distribution<float> dist(0, 1);
+  auto fill = [&](int64_t n) {
+    std::vector<float> v(n);
+    for (float &e : v)
+      e = dist(rng);
+    return v;
+  };
+  std::vector<float> x = fill(rows * k), g = fill(inter * k), u = fill(inter * k),
+                     d = fill(out * inter);
+  MLPBlockError err(x, rows, k, g.data(), u.data(), inter, d.data(), out);
+  EXPECT_NEAR(err(g.data(), u.data()), 0.0, 1e-9);
+  auto mlp = [&](const std::vector<float> &gw, const std::vector<float> &uw) {
+    std::vector<double> y(rows * out, 0.0);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t i = 0; i < inter; ++i) {
+        double a = 0, b = 0;
+        for (int64_t j = 0; j < k; ++j) {
+          a += (double)x[r * k + j] * gw[i * k + j];
+          b += (double)x[r * k + j] * uw[i * k + j];
+        }
+        double h = a / (1 + std::exp(-a)) * b;
+        for (int64_t o = 0; o < out; ++o)
+          y[r * out + o] += h * d[o * inter + i];
+      }
+    return y;
+  };
+  std::vector<float> g2 = g, u2 = u;
+  for (float &e : g2)
+    e += 0.05f * dist(rng);
+  for (float &e : u2)
+    e += 0.05f * dist(rng);
+  std::vector<double> y = mlp(g, u), y2 = mlp(g2, u2);
+  double ref = 0;
+  for (int64_t i = 0; i < rows * out; ++i)
+    ref += (y2[i] - y[i]) * (y2[i] - y[i]);
+  ref /= rows;
+  EXPECT_GT(ref, 0);
+  EXPECT_NEAR(err(g2.data(), u2.data()), ref, 1e-3 * ref);
+}

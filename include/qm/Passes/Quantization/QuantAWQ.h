@@ -25,7 +25,7 @@ struct AWQOptions {
   /// sampled calibration rows (needs statistics with a row sample, see
   /// WeightQuantOptions::rowSampleEvery); else every group by its linears'
   /// output error from H.
-  bool blockError = true;
+  bool blockError = false;
   int64_t clipSteps = 20;
   /// Only search and fold the scales (the function stays the same).
   bool foldOnly = false;
