@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 using namespace mlir;
 using namespace mlir::qm;
@@ -102,6 +103,26 @@ void mlir::qm::getRuntimeSymbols(
 #else
   out.push_back({"qmrt_sgemm", (void *)&qm_fallback_sgemm});
   out.push_back({"qmrt_observe", (void *)&qm_fallback_observe});
+#endif
+}
+
+void mlir::qm::runInLanes(int64_t lanes, const std::function<void()> &lane) {
+  if (lanes <= 1) {
+    lane();
+    return;
+  }
+#if QM_HAVE_QMRT_CPU
+  int kernelThreads = qmrt_get_num_threads();
+  qmrt_set_num_threads(1);
+#endif
+  std::vector<std::thread> threads;
+  for (int64_t i = 1; i < lanes; ++i)
+    threads.emplace_back(lane);
+  lane();
+  for (std::thread &t : threads)
+    t.join();
+#if QM_HAVE_QMRT_CPU
+  qmrt_set_num_threads(kernelThreads);
 #endif
 }
 

@@ -195,21 +195,7 @@ void LayerwiseCalibration::enqueue(Pending job) {
 thread_local std::vector<LayerwiseCalibration::Pending>
     *LayerwiseCalibration::laneJobs = nullptr;
 
-int LayerwiseCalibration::qmrtThreads() {
-#if QM_HAVE_QMRT_CPU
-  return qmrt_get_num_threads();
-#else
-  return 1;
-#endif
-}
 
-void LayerwiseCalibration::setQmrtThreads(int n) {
-#if QM_HAVE_QMRT_CPU
-  qmrt_set_num_threads(n);
-#else
-  (void)n;
-#endif
-}
 
 void LayerwiseCalibration::accumulateLoop() {
   std::unique_lock<std::mutex> lock(queueMutex);
@@ -301,9 +287,6 @@ LogicalResult LayerwiseCalibration::runSegment(ModuleOp module,
   // so the statistics are the same sums in the same order for any number
   // of lanes.
   int64_t numLanes = std::max<int64_t>(1, std::min<int64_t>(lanes, count));
-  int kernelThreads = qmrtThreads();
-  if (numLanes > 1)
-    setQmrtThreads(1);
   std::atomic<int64_t> nextWindow{0};
   std::atomic<bool> failedRun{false};
   std::atomic<int64_t> failedWindow{-1};
@@ -342,14 +325,7 @@ LogicalResult LayerwiseCalibration::runSegment(ModuleOp module,
       submitCv.notify_all();
     }
   };
-  std::vector<std::thread> threads;
-  for (int64_t i = 1; i < numLanes; ++i)
-    threads.emplace_back(lane);
-  lane();
-  for (std::thread &t : threads)
-    t.join();
-  if (numLanes > 1)
-    setQmrtThreads(kernelThreads);
+  runInLanes(numLanes, lane);
   if (failedRun)
     return module.emitError("layer-wise calibration: segment ")
            << segment << " failed on window " << failedWindow.load();

@@ -314,8 +314,9 @@ int evaluateStreams(MLIRContext &ctx,
   // log-softmax over the vocabulary is scalar work per window); the sum
   // runs over windows in order, so the result does not depend on the lanes.
   int64_t lanes = lanesOpt > 0 ? lanesOpt : std::max(1u, std::thread::hardware_concurrency());
-  int kernelThreads = qmrt_get_num_threads();
-  for (auto &[name, ids] : texts) {
+  for (auto &text : texts) {
+    const std::string &name = text.first;
+    const std::vector<int64_t> &ids = text.second;
     int64_t count = std::min<int64_t>(ids.size() / window, maxWindows);
     int64_t groups = (count + batch - 1) / batch;
     std::vector<double> groupNll(groups, 0.0);
@@ -356,17 +357,7 @@ int evaluateStreams(MLIRContext &ctx,
         progress.update(done);
       }
     };
-    int64_t numLanes = std::min(lanes, groups);
-    if (numLanes > 1)
-      qmrt_set_num_threads(1);
-    std::vector<std::thread> threads;
-    for (int64_t i = 1; i < numLanes; ++i)
-      threads.emplace_back(lane);
-    lane();
-    for (std::thread &t : threads)
-      t.join();
-    if (numLanes > 1)
-      qmrt_set_num_threads(kernelThreads);
+    runInLanes(std::min(lanes, groups), lane);
     double nll = 0;
     int64_t predicted = 0;
     for (int64_t g = 0; g < groups; ++g) {

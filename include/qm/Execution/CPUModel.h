@@ -15,6 +15,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Support/LLVM.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,12 @@ FailureOr<std::string> lowerModuleForCPU(ModuleOp module,
 
 /// Symbols of the runtime (qmrt_*) the generated code calls, for the JIT.
 void getRuntimeSymbols(SmallVectorImpl<std::pair<std::string, void *>> &out);
+
+/// Runs `lane` on `lanes` threads at once (the caller's thread being one)
+/// and waits for all. With more than one lane the runtime's kernels are set
+/// to one thread each meanwhile (lanes instead of threads inside a kernel
+/// also parallelize the single-threaded elementwise code); restored after.
+void runInLanes(int64_t lanes, const std::function<void()> &lane);
 
 class CPUModel {
 public:

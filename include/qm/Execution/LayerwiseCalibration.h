@@ -110,8 +110,6 @@ private:
   /// The running window's observations (null: straight to the queue).
   static thread_local std::vector<Pending> *laneJobs;
   void enqueue(Pending job);
-  static int qmrtThreads();
-  static void setQmrtThreads(int n);
   static int64_t defaultLanes() {
     unsigned n = std::thread::hardware_concurrency();
     return n ? n : 1;
