@@ -37,7 +37,7 @@ static LogicalResult importMatMulNBits(NodeContext &c) {
   for (Value v : {zp, gIdx, bias})
     if (v)
       operands.push_back(v);
-  auto r = c.create1<qg::MatMulNBitsOp>(
+  return c.emit1<qg::MatMulNBitsOp>(
       operands,
       {c.named("K", c.b.getI64IntegerAttr(K)),
        c.named("N", c.b.getI64IntegerAttr(N)),
@@ -47,10 +47,6 @@ static LogicalResult importMatMulNBits(NodeContext &c) {
                c.b.getDenseI32ArrayAttr(
                    {1, 1, 1, zp ? 1 : 0, gIdx ? 1 : 0, bias ? 1 : 0}))},
       RankedTensorType::get(dims, at.getElementType()));
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
 }
 
 static LogicalResult importSimplifiedLayerNorm(NodeContext &c) {
@@ -60,15 +56,10 @@ static LogicalResult importSimplifiedLayerNorm(NodeContext &c) {
   float eps = 1e-5f;
   if (failed(c.intAttr("axis", axis)) || failed(c.floatAttr("epsilon", eps)))
     return failure();
-  auto r = c.create1<qg::RMSNormOp>(
-      {c.input(0), c.input(1)},
-      {c.named("axis", c.si64(axis)),
-       c.named("epsilon", c.b.getF32FloatAttr(eps))},
-      c.input(0).getType());
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::RMSNormOp>({c.input(0), c.input(1)},
+                                {c.named("axis", c.si64(axis)),
+                                 c.named("epsilon", c.b.getF32FloatAttr(eps))},
+                                c.input(0).getType());
 }
 
 /// SkipSimplifiedLayerNormalization (input, skip, gamma[, bias]) and

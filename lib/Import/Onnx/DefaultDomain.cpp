@@ -46,22 +46,14 @@ static LogicalResult unary(NodeContext &c) {
   if (failed(c.checkInputs(1, 1)))
     return failure();
   Value x = c.input(0);
-  auto r = c.create1<OpTy>({x}, {}, x.getType());
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<OpTy>({x}, {}, x.getType());
 }
 
 template <typename OpTy>
 static LogicalResult binary(NodeContext &c) {
   if (failed(c.checkInputs(2, 2)))
     return failure();
-  auto r = c.create1<OpTy>({c.input(0), c.input(1)});
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<OpTy>({c.input(0), c.input(1)});
 }
 
 /// Variadic Max/Min/Sum: a left-to-right chain of binary ops.
@@ -70,13 +62,8 @@ static LogicalResult variadic(NodeContext &c) {
   if (failed(c.checkInputs(1, ~0u)))
     return failure();
   Value acc = c.input(0);
-  if (c.numInputs() == 1) {
-    auto r = c.create1<qg::IdentityOp>({acc}, {}, acc.getType());
-    if (failed(r))
-      return failure();
-    c.setOutput(0, *r);
-    return success();
-  }
+  if (c.numInputs() == 1)
+    return c.emit1<qg::IdentityOp>({acc}, {}, acc.getType());
   for (unsigned i = 1; i < c.numInputs(); ++i) {
     Value x = c.input(i);
     if (!x)
@@ -98,11 +85,7 @@ static LogicalResult importRelu(NodeContext &c) {
   auto zeroType = RankedTensorType::get({}, elem);
   Value zero = c.constant(DenseElementsAttr::get(
       zeroType, cast<TypedAttr>(c.b.getZeroAttr(elem))));
-  auto r = c.create1<qg::MaxOp>({x, zero});
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::MaxOp>({x, zero});
 }
 
 static LogicalResult importClip(NodeContext &c) {
@@ -146,20 +129,12 @@ static LogicalResult importIdentity(NodeContext &c) {
 static LogicalResult importWhere(NodeContext &c) {
   if (failed(c.checkInputs(3, 3)))
     return failure();
-  auto r = c.create1<qg::WhereOp>({c.input(0), c.input(1), c.input(2)});
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::WhereOp>({c.input(0), c.input(1), c.input(2)});
 }
 
 static LogicalResult castTo(NodeContext &c, Value x, Type elem) {
   auto type = RankedTensorType::get(c.typeOf(x).getShape(), elem);
-  auto r = c.create1<qg::CastOp>({x}, {}, type);
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::CastOp>({x}, {}, type);
 }
 
 static LogicalResult importCast(NodeContext &c) {
@@ -247,12 +222,8 @@ static LogicalResult importConstantOfShape(NodeContext &c) {
     if (d < 0)
       d = kDyn;
   auto type = RankedTensorType::get(dims, value.getElementType());
-  auto r = c.create1<qg::ConstantOfShapeOp>({shape}, {c.named("value", value)},
-                                            type);
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::ConstantOfShapeOp>({shape}, {c.named("value", value)},
+                                        type);
 }
 
 //===----------------------------------------------------------------------===//
@@ -272,15 +243,11 @@ static LogicalResult importGemm(NodeContext &c) {
   SmallVector<Value> operands{c.input(0), c.input(1)};
   if (Value cc = c.input(2))
     operands.push_back(cc);
-  auto r = c.create1<qg::GemmOp>(
+  return c.emit1<qg::GemmOp>(
       operands, {c.named("alpha", c.b.getF32FloatAttr(alpha)),
                  c.named("beta", c.b.getF32FloatAttr(beta)),
                  c.named("trans_a", c.b.getBoolAttr(transA != 0)),
                  c.named("trans_b", c.b.getBoolAttr(transB != 0))});
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
 }
 
 static LogicalResult importSoftmax(NodeContext &c) {
@@ -290,12 +257,8 @@ static LogicalResult importSoftmax(NodeContext &c) {
   if (failed(c.intAttr("axis", axis)))
     return failure();
   Value x = c.input(0);
-  auto r = c.create1<qg::SoftmaxOp>({x}, {c.named("axis", c.si64(axis))},
-                                    x.getType());
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::SoftmaxOp>({x}, {c.named("axis", c.si64(axis))},
+                                x.getType());
 }
 
 static LogicalResult importLayerNorm(NodeContext &c) {
@@ -308,14 +271,11 @@ static LogicalResult importLayerNorm(NodeContext &c) {
   SmallVector<Value> operands{c.input(0), c.input(1)};
   if (Value bias = c.input(2))
     operands.push_back(bias);
-  auto r = c.create1<qg::LayerNormOp>(
-      operands, {c.named("axis", c.si64(axis)),
-                 c.named("epsilon", c.b.getF32FloatAttr(eps))},
+  return c.emit1<qg::LayerNormOp>(
+      operands,
+      {c.named("axis", c.si64(axis)),
+       c.named("epsilon", c.b.getF32FloatAttr(eps))},
       c.input(0).getType());
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
 }
 
 /// RMSNormalization (opset 23) and SimplifiedLayerNormalization.
@@ -326,15 +286,10 @@ static LogicalResult importRMSNorm(NodeContext &c) {
   float eps = 1e-5f;
   if (failed(c.intAttr("axis", axis)) || failed(c.floatAttr("epsilon", eps)))
     return failure();
-  auto r = c.create1<qg::RMSNormOp>(
-      {c.input(0), c.input(1)},
-      {c.named("axis", c.si64(axis)),
-       c.named("epsilon", c.b.getF32FloatAttr(eps))},
-      c.input(0).getType());
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::RMSNormOp>({c.input(0), c.input(1)},
+                                {c.named("axis", c.si64(axis)),
+                                 c.named("epsilon", c.b.getF32FloatAttr(eps))},
+                                c.input(0).getType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -402,15 +357,11 @@ static LogicalResult reduce(NodeContext &c, bool axesFromAttr) {
   SmallVector<Value> operands{x};
   if (axesV)
     operands.push_back(axesV);
-  auto r = c.create1<OpTy>(operands,
-                           {c.named("keepdims", c.b.getBoolAttr(keepdims != 0)),
-                            c.named("noop_with_empty_axes",
-                                    c.b.getBoolAttr(noop != 0))},
-                           type);
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<OpTy>(
+      operands,
+      {c.named("keepdims", c.b.getBoolAttr(keepdims != 0)),
+       c.named("noop_with_empty_axes", c.b.getBoolAttr(noop != 0))},
+      type);
 }
 
 template <typename OpTy>
@@ -425,15 +376,11 @@ static LogicalResult importCumSum(NodeContext &c) {
   if (failed(c.intAttr("exclusive", exclusive)) ||
       failed(c.intAttr("reverse", reverse)))
     return failure();
-  auto r = c.create1<qg::CumSumOp>(
+  return c.emit1<qg::CumSumOp>(
       {c.input(0), c.input(1)},
       {c.named("exclusive", c.b.getBoolAttr(exclusive != 0)),
        c.named("reverse", c.b.getBoolAttr(reverse != 0))},
       c.input(0).getType());
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -453,11 +400,7 @@ static LogicalResult importShape(NodeContext &c) {
       return failure();
     attrs.push_back(c.named("end", c.si64(end)));
   }
-  auto r = c.create1<qg::ShapeOp>({c.input(0)}, attrs);
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::ShapeOp>({c.input(0)}, attrs);
 }
 
 /// A 1-D operand of static size (the shape operands of Reshape, Expand...).
@@ -520,13 +463,9 @@ static LogicalResult importReshape(NodeContext &c) {
       dims[inferIdx] = xt.getNumElements() / known;
     }
   }
-  auto r = c.create1<qg::ReshapeOp>(
+  return c.emit1<qg::ReshapeOp>(
       {x, shape}, {c.named("allowzero", c.b.getBoolAttr(allowzero != 0))},
       RankedTensorType::get(dims, xt.getElementType()));
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
 }
 
 static LogicalResult importTranspose(NodeContext &c) {
@@ -541,11 +480,8 @@ static LogicalResult importTranspose(NodeContext &c) {
   if (!present)
     for (int64_t i = rank - 1; i >= 0; --i)
       perm.push_back(i);
-  auto r = c.create1<qg::TransposeOp>({x}, {c.named("perm", c.b.getDenseI64ArrayAttr(perm))});
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::TransposeOp>(
+      {x}, {c.named("perm", c.b.getDenseI64ArrayAttr(perm))});
 }
 
 static LogicalResult importSqueeze(NodeContext &c) {
@@ -585,12 +521,8 @@ static LogicalResult importSqueeze(NodeContext &c) {
   SmallVector<Value> operands{x};
   if (axesV)
     operands.push_back(axesV);
-  auto r = c.create1<qg::SqueezeOp>(operands, {},
-                                    RankedTensorType::get(dims, xt.getElementType()));
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::SqueezeOp>(
+      operands, {}, RankedTensorType::get(dims, xt.getElementType()));
 }
 
 static LogicalResult importUnsqueeze(NodeContext &c) {
@@ -616,12 +548,8 @@ static LogicalResult importUnsqueeze(NodeContext &c) {
     for (int64_t i = 0; i < outRank; ++i)
       dims[i] = inserted[i] ? 1 : xt.getDimSize(j++);
   }
-  auto r = c.create1<qg::UnsqueezeOp>({x, axesV}, {},
-                                      RankedTensorType::get(dims, xt.getElementType()));
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::UnsqueezeOp>(
+      {x, axesV}, {}, RankedTensorType::get(dims, xt.getElementType()));
 }
 
 static LogicalResult importConcat(NodeContext &c) {
@@ -638,11 +566,7 @@ static LogicalResult importConcat(NodeContext &c) {
       return c.error() << "input " << i << " is missing";
     inputs.push_back(c.input(i));
   }
-  auto r = c.create1<qg::ConcatOp>(inputs, {c.named("axis", c.si64(axis))});
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::ConcatOp>(inputs, {c.named("axis", c.si64(axis))});
 }
 
 static LogicalResult importSplit(NodeContext &c) {
@@ -714,12 +638,8 @@ static LogicalResult importExpand(NodeContext &c) {
     int64_t rank = std::max<int64_t>(xt.getRank(), n);
     dims.assign(rank, kDyn);
   }
-  auto r = c.create1<qg::ExpandOp>({x, shape}, {},
-                                   RankedTensorType::get(dims, xt.getElementType()));
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::ExpandOp>(
+      {x, shape}, {}, RankedTensorType::get(dims, xt.getElementType()));
 }
 
 static LogicalResult importSlice(NodeContext &c) {
@@ -789,15 +709,12 @@ static LogicalResult importSlice(NodeContext &c) {
     operands.push_back(axesV);
   if (stepsV)
     operands.push_back(stepsV);
-  auto r = c.create1<qg::SliceOp>(
+  return c.emit1<qg::SliceOp>(
       operands,
-      {c.named("operandSegmentSizes",
-               c.b.getDenseI32ArrayAttr({1, 1, 1, axesV ? 1 : 0, stepsV ? 1 : 0}))},
+      {c.named(
+          "operandSegmentSizes",
+          c.b.getDenseI32ArrayAttr({1, 1, 1, axesV ? 1 : 0, stepsV ? 1 : 0}))},
       RankedTensorType::get(dims, xt.getElementType()));
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
 }
 
 static LogicalResult importGather(NodeContext &c) {
@@ -806,12 +723,8 @@ static LogicalResult importGather(NodeContext &c) {
   int64_t axis = 0;
   if (failed(c.intAttr("axis", axis)))
     return failure();
-  auto r = c.create1<qg::GatherOp>({c.input(0), c.input(1)},
-                                   {c.named("axis", c.si64(axis))});
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::GatherOp>({c.input(0), c.input(1)},
+                               {c.named("axis", c.si64(axis))});
 }
 
 static LogicalResult importGatherND(NodeContext &c) {
@@ -820,13 +733,8 @@ static LogicalResult importGatherND(NodeContext &c) {
   int64_t batchDims = 0;
   if (failed(c.intAttr("batch_dims", batchDims)))
     return failure();
-  auto r = c.create1<qg::GatherNDOp>(
-      {c.input(0), c.input(1)},
-      {c.named("batch_dims", c.si64(batchDims))});
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::GatherNDOp>({c.input(0), c.input(1)},
+                                 {c.named("batch_dims", c.si64(batchDims))});
 }
 
 static LogicalResult importRange(NodeContext &c) {
@@ -846,12 +754,8 @@ static LogicalResult importRange(NodeContext &c) {
       q += 1;
     n = q < 0 ? 0 : (q > (int64_t(1) << 40) ? kDyn : (int64_t)q);
   }
-  auto r = c.create1<qg::RangeOp>({start, limit, delta}, {},
-                                  RankedTensorType::get({n}, elem));
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::RangeOp>({start, limit, delta}, {},
+                              RankedTensorType::get({n}, elem));
 }
 
 static LogicalResult importTrilu(NodeContext &c) {
@@ -863,13 +767,9 @@ static LogicalResult importTrilu(NodeContext &c) {
   SmallVector<Value> operands{c.input(0)};
   if (Value k = c.input(1))
     operands.push_back(k);
-  auto r = c.create1<qg::TriluOp>(operands,
-                                  {c.named("upper", c.b.getBoolAttr(upper != 0))},
-                                  c.input(0).getType());
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
+  return c.emit1<qg::TriluOp>(operands,
+                              {c.named("upper", c.b.getBoolAttr(upper != 0))},
+                              c.input(0).getType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -891,15 +791,11 @@ static LogicalResult importDequantizeLinear(NodeContext &c) {
     operands.push_back(zp);
   auto type = RankedTensorType::get(c.typeOf(x).getShape(),
                                     c.typeOf(scale).getElementType());
-  auto r = c.create1<qg::DequantizeLinearOp>(
+  return c.emit1<qg::DequantizeLinearOp>(
       operands,
       {c.named("axis", c.si64(axis)),
        c.named("block_size", c.b.getI64IntegerAttr(blockSize))},
       type);
-  if (failed(r))
-    return failure();
-  c.setOutput(0, *r);
-  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -122,6 +122,17 @@ public:
                            Type type = {}, unsigned output = 0) {
     return create1(OpTy::getOperationName(), operands, attrs, type, output);
   }
+  /// create1, then its result as the node's output 0: the whole import of
+  /// a node with one output.
+  template <typename OpTy>
+  LogicalResult emit1(ValueRange operands, ArrayRef<NamedAttribute> attrs = {},
+                      Type type = {}) {
+    FailureOr<Value> r = create1<OpTy>(operands, attrs, type);
+    if (failed(r))
+      return failure();
+    setOutput(0, *r);
+    return success();
+  }
   /// An i64 constant (`arith.constant dense<...>`) of shape `shape` (rank 1
   /// of values.size() when not given).
   Value constI64(ArrayRef<int64_t> values,
