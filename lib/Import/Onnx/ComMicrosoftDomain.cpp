@@ -49,19 +49,6 @@ static LogicalResult importMatMulNBits(NodeContext &c) {
       RankedTensorType::get(dims, at.getElementType()));
 }
 
-static LogicalResult importSimplifiedLayerNorm(NodeContext &c) {
-  if (failed(c.checkInputs(2, 2)))
-    return failure();
-  int64_t axis = -1;
-  float eps = 1e-5f;
-  if (failed(c.intAttr("axis", axis)) || failed(c.floatAttr("epsilon", eps)))
-    return failure();
-  return c.emit1<qg::RMSNormOp>({c.input(0), c.input(1)},
-                                {c.named("axis", c.si64(axis)),
-                                 c.named("epsilon", c.b.getF32FloatAttr(eps))},
-                                c.input(0).getType());
-}
-
 /// SkipSimplifiedLayerNormalization (input, skip, gamma[, bias]) and
 /// SkipLayerNormalization (input, skip, gamma[, beta[, bias]]): output 0 is
 /// the normalized sum, output 3 the sum input + skip (+ bias).
@@ -104,8 +91,7 @@ static LogicalResult importSkipNorm(NodeContext &c) {
 
 void onnx_import::registerComMicrosoftHandlers(HandlerRegistry &r) {
   r.add("com.microsoft", "MatMulNBits", 1, importMatMulNBits);
-  r.add("com.microsoft", "SimplifiedLayerNormalization", 1,
-        importSimplifiedLayerNorm);
+  r.add("com.microsoft", "SimplifiedLayerNormalization", 1, importRMSNorm);
   r.add("com.microsoft", "SkipSimplifiedLayerNormalization", 1,
         importSkipNorm<true>);
   r.add("com.microsoft", "SkipLayerNormalization", 1, importSkipNorm<false>);

@@ -278,8 +278,7 @@ static LogicalResult importLayerNorm(NodeContext &c) {
       c.input(0).getType());
 }
 
-/// RMSNormalization (opset 23) and SimplifiedLayerNormalization.
-static LogicalResult importRMSNorm(NodeContext &c) {
+LogicalResult onnx_import::importRMSNorm(NodeContext &c) {
   if (failed(c.checkInputs(2, 2)))
     return failure();
   int64_t axis = -1;

@@ -167,6 +167,10 @@ Value evaluateSmallIntOp(OpBuilder &b, Operation *op, int64_t maxElements);
 /// Reads an integer constant operand (dense) into `values`.
 bool constInts(Value v, SmallVectorImpl<int64_t> &values);
 
+/// RMSNormalization (opset 23) and SimplifiedLayerNormalization (default
+/// and com.microsoft domains): qgraph.rms_norm.
+LogicalResult importRMSNorm(NodeContext &c);
+
 } // namespace mlir::qm::onnx_import
 
 #endif // QM_LIB_IMPORT_ONNX_IMPORTERINTERNAL_H
