@@ -262,7 +262,6 @@ LogicalResult LayerwiseCalibration::runSegment(ModuleOp module,
   } else {
     ++numReuses;
   }
-  t0 = std::chrono::steady_clock::now();
 
   ArrayRef<RankedTensorType> args = model->getArgumentTypes();
   ArrayRef<RankedTensorType> results = model->getResultTypes();
@@ -290,7 +289,7 @@ LogicalResult LayerwiseCalibration::runSegment(ModuleOp module,
   std::atomic<int64_t> nextWindow{0};
   std::atomic<bool> failedRun{false};
   std::atomic<int64_t> failedWindow{-1};
-  int64_t nextSubmit = 0, done = 0;
+  int64_t nextSubmit = 0;
   std::mutex submitMutex;
   std::condition_variable submitCv;
   auto lane = [&] {
@@ -317,9 +316,6 @@ LogicalResult LayerwiseCalibration::runSegment(ModuleOp module,
       } else {
         for (Pending &job : jobs)
           enqueue(std::move(job));
-        ++done;
-        if (progress)
-          progress(done, count);
       }
       ++nextSubmit;
       submitCv.notify_all();
@@ -335,7 +331,6 @@ LogicalResult LayerwiseCalibration::runSegment(ModuleOp module,
     next.shrink_to_fit();
     cachedSegment = segment + 1;
   }
-  runSeconds += secondsSince(t0);
   return success();
 }
 
@@ -362,6 +357,8 @@ LogicalResult LayerwiseCalibration::observe(ModuleOp module,
     return module.emitError("layer-wise calibration: the model has no "
                             "segment after its layers for '")
            << (stage.tags.empty() ? "" : stage.tags.front()) << "'";
+  // The cache advances through the layers quantized since the last call
+  // here (lazily: nothing runs after the last stage).
   if (failed(advanceTo(module, segment)))
     return failure();
   observedStats = &stats;
@@ -390,11 +387,3 @@ LogicalResult LayerwiseCalibration::observe(ModuleOp module,
   return result;
 }
 
-LogicalResult LayerwiseCalibration::finished(ModuleOp module,
-                                             const CalibrationStage &stage) {
-  (void)module;
-  (void)stage;
-  // The next observe() advances the cache through the quantized layer
-  // (lazily: nothing runs after the last stage).
-  return success();
-}

@@ -34,9 +34,6 @@ namespace mlir::qm {
 
 class LayerwiseCalibration : public CalibrationExecutor {
 public:
-  /// Called after every window of a calibration run: (windows done, total).
-  using Progress = std::function<void(int64_t, int64_t)>;
-
   /// Marks the layer boundaries of `module` (see markLayerBoundaries; the
   /// marks are removed when this object dies). `windows` holds `count`
   /// rows of token ids, one per call of the model's 1 x len input. Fails,
@@ -48,17 +45,13 @@ public:
 
   LogicalResult observe(ModuleOp module, const CalibrationStage &stage,
                         CalibrationStats &stats) override;
-  LogicalResult finished(ModuleOp module,
-                         const CalibrationStage &stage) override;
 
-  void setProgress(Progress fn) { progress = std::move(fn); }
   /// Windows run at once (default: the hardware threads); the statistics do
   /// not depend on it.
   void setLanes(int64_t n) { lanes = n > 0 ? n : defaultLanes(); }
   int64_t getNumLayers() const { return boundaries.numLayers; }
-  /// Seconds spent compiling segments, and running them.
+  /// Seconds spent compiling segments.
   double getCompileSeconds() const { return compileSeconds; }
-  double getRunSeconds() const { return runSeconds; }
   /// Bytes held for hidden states.
   int64_t getCacheBytes() const;
 
@@ -85,9 +78,8 @@ private:
   /// Inputs of segment `cachedSegment` (none needed for segment 0).
   std::vector<float> cache, next;
   int64_t cachedSegment = 0;
-  double compileSeconds = 0, runSeconds = 0;
+  double compileSeconds = 0;
   int64_t numCompiles = 0, numReuses = 0;
-  Progress progress;
   /// Compiled segments by their text with weights lifted to arguments and
   /// observer tags numbered: decoder layers of one shape share one compile.
   std::map<std::string, std::unique_ptr<CPUModel>> compiled;
