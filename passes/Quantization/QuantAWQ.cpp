@@ -228,6 +228,7 @@ void QuantAWQPass::runOnOperation() {
   q.config.bits = bits;
   q.config.groupSize = groupSize;
   q.config.symmetric = symmetric;
+  q.config.rangeSteps = rangeSteps;
   q.config.dampPercent = dampPercent;
   q.config.blockSize = blockSize;
   q.config.actOrder = actOrder;
