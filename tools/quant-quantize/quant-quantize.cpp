@@ -124,6 +124,13 @@ static cl::opt<bool>
     awqClip("awq-clip", cl::init(true),
             cl::desc("AWQ clipping search (--awq-clip=false turns it off)"),
             cl::cat(toolOptions));
+static cl::opt<int64_t> awqLayerWindows(
+    "awq-layer-windows", cl::init(0),
+    cl::desc("AWQ ranks the scales of norm-fed groups (q/k/v, gate/up) by "
+             "the decoder layer's output on this many calibration windows "
+             "(0: by the linears' outputs over all tokens; needs layer-wise "
+             "calibration)"),
+    cl::cat(toolOptions));
 static cl::opt<bool> awqBlockError(
     "awq-block-error", cl::init(false),
     cl::desc("AWQ ranks a gated MLP's gate/up scales by the MLP's output on "
@@ -198,6 +205,12 @@ int main(int argc, char **argv) {
   if (awqGrid < 1 || awqClipSteps < 1)
     fail("--awq-grid and --awq-clip-steps must be at least 1 (" +
          llvm::Twine(awqGrid) + ", " + llvm::Twine(awqClipSteps) + ")");
+  if (awqLayerWindows < 0)
+    fail("--awq-layer-windows must be >= 0 (" + llvm::Twine(awqLayerWindows) +
+         ")");
+  if (awqLayerWindows > 0 && (calibExec != "layerwise" || orderOpt == "one-shot"))
+    fail("--awq-layer-windows needs layer-wise calibration (--calib-exec="
+         "layerwise and --order per-layer or true-sequential)");
   if (calibExec != "layerwise" && calibExec != "whole-model")
     fail("unknown --calib-exec '" + calibExec +
          "' (expected layerwise or whole-model)");
@@ -301,6 +314,7 @@ int main(int argc, char **argv) {
         lastStats.mergeFrom(stats);
       return success();
     };
+    std::unique_ptr<LayerwiseCalibration> layerwise;
     StageQuantizer quantizeStage;
     if (awq)
       quantizeStage = [&](ModuleOp m, const WeightQuantOptions &stage,
@@ -313,9 +327,12 @@ int main(int argc, char **argv) {
         awqOptions.clip = awqClip;
         awqOptions.clipSteps = awqClipSteps;
         awqOptions.blockError = awqBlockError;
+        if (awqLayerWindows > 0 && layerwise)
+          awqOptions.layerOutput = [&](ModuleOp m, std::vector<float> &out) {
+            return layerwise->runCurrentLayer(m, awqLayerWindows, out);
+          };
         return quantizeWeightsAWQ(m, awqOptions, stats);
       };
-    std::unique_ptr<LayerwiseCalibration> layerwise;
     if (order != CalibrationOrder::OneShot && calibExec == "layerwise") {
       std::string why;
       auto created = LayerwiseCalibration::create(
