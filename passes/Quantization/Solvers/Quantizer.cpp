@@ -79,13 +79,17 @@ GroupParams mlir::qm::solvers::computeGroupParams(const T *w, int64_t count,
   // Range search: shrink [lo, hi] and keep the factor with the lowest
   // |error|^norm (ties keep the wider range).
   unsigned maxq = cfg.maxCode();
+  // |d|^norm in f32 (powf): the error only ranks the factors, and this loop
+  // runs 80 times per group.
+  const float norm = (float)cfg.rangeNorm;
   auto error = [&](GroupParams p) {
     double err = 0;
     for (int64_t i = 0; i < count; ++i) {
       T v = w[i * stride];
-      double d = (double)p.scale * ((double)quantizeValue(v, p, maxq) - p.zero) -
-                 (double)v;
-      err += std::pow(std::fabs(d), cfg.rangeNorm);
+      float d = (float)((double)p.scale *
+                            ((double)quantizeValue(v, p, maxq) - p.zero) -
+                        (double)v);
+      err += d == 0.0f ? 0.0f : std::pow(std::fabs(d), norm);
     }
     return err;
   };
