@@ -171,6 +171,57 @@ std::string f16(double v) {
 
 
 namespace {
+/// Loads partial `sp` (0 <= sp < nsplit) of the output element with row
+/// `grow` (in M), column `n` (in N) and index `el` inside the block's tile.
+using PartialLoader = llvm::function_ref<std::string(
+    const std::string &sp, const std::string &el, const std::string &grow,
+    const std::string &n)>;
+
+/// The split-K store epilogue shared by every reduction path: the tile
+/// elements el = start, start + step, ... < outElems (row el / cols, column
+/// el % cols of the block's `cols`-wide tile at column `nbCol`, row `m0`)
+/// that lie inside N sum their nsplit partials in split order
+/// (deterministic) and store the f16 result.
+void emitSplitSumStore(Emitter &e, const std::string &start,
+                       const std::string &step, const std::string &outElems,
+                       unsigned cols, const std::string &nbCol,
+                       const std::string &m0, PartialLoader loadPartial) {
+  std::string el = e.fresh();
+  e.line("scf.for " + el + " = " + start + " to " + outElems + " step " +
+         step + " {");
+  ++e.indent;
+  std::string row = e.div(el, e.idx(cols));
+  std::string n = e.add(nbCol, e.rem(el, e.idx(cols)));
+  e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
+  ++e.indent;
+  std::string grow = e.add(m0, row);
+  std::string sp = e.fresh(), accS = e.fresh(), res = e.fresh();
+  e.line(res + " = scf.for " + sp + " = " + e.idx(0) + " to %nsplit step " +
+         e.idx(1) + " iter_args(" + accS + " = " + e.constant("0.0 : f32") +
+         ") -> (f32) {");
+  ++e.indent;
+  std::string x = loadPartial(sp, el, grow, n);
+  std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
+  e.line("scf.yield " + s2 + " : f32");
+  --e.indent;
+  e.line("}");
+  std::string h = e.op("arith.truncf " + res + " : f32 to f16");
+  e.line("memref.store " + h + ", %out[" + e.add(e.mul(grow, "%N"), n) +
+         "] : memref<?xf16>");
+  --e.indent;
+  e.line("}");
+  --e.indent;
+  e.line("}");
+}
+
+/// Loader of the global split-K workspace [split][M][np] (f32).
+std::string loadWorkspace(Emitter &e, const std::string &np,
+                          const std::string &sp, const std::string &grow,
+                          const std::string &n) {
+  std::string widx = e.add(e.mul(e.add(e.mul(sp, "%M"), grow), np), n);
+  return e.op("memref.load %ws[" + widx + "] : memref<?xf32>");
+}
+
 /// Epilogue when warps split N: every warp stores its own fragments (direct
 /// f16 output, or f32 partials plus the deterministic last-block reduction).
 void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
@@ -268,34 +319,11 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
   const unsigned cols = kBlockN * cfg.warps;
   std::string rowsValid = e.minu(e.sub("%M", m0), e.idx(rows));
   std::string total = e.mul(rowsValid, e.idx(cols));
-  std::string nb0 = e.mul(nb, e.idx(cols));
-  std::string el = e.fresh();
-  e.line("scf.for " + el + " = " + tid + " to " + total + " step " + nthreads +
-         " {");
-  ++e.indent;
-  std::string row = e.div(el, e.idx(cols));
-  std::string n = e.add(nb0, e.rem(el, e.idx(cols)));
-  e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
-  ++e.indent;
-  std::string grow = e.add(m0, row);
-  std::string sp = e.fresh(), accS = e.fresh(), res = e.fresh();
-  e.line(res + " = scf.for " + sp + " = " + e.idx(0) + " to %nsplit step " +
-         e.idx(1) + " iter_args(" + accS + " = " + e.constant("0.0 : f32") +
-         ") -> (f32) {");
-  ++e.indent;
-  std::string widx = e.add(e.mul(e.add(e.mul(sp, "%M"), grow), np), n);
-  std::string x = e.op("memref.load %ws[" + widx + "] : memref<?xf32>");
-  std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
-  e.line("scf.yield " + s2 + " : f32");
-  --e.indent;
-  e.line("}");
-  std::string h = e.op("arith.truncf " + res + " : f32 to f16");
-  e.line("memref.store " + h + ", %out[" + e.add(e.mul(grow, "%N"), n) +
-         "] : memref<?xf16>");
-  --e.indent;
-  e.line("}");
-  --e.indent;
-  e.line("}");
+  emitSplitSumStore(e, tid, nthreads, total, cols, e.mul(nb, e.idx(cols)), m0,
+                    [&](const std::string &sp, const std::string &,
+                        const std::string &grow, const std::string &n) {
+                      return loadWorkspace(e, np, sp, grow, n);
+                    });
   e.line("scf.if " + t0 + " {");
   ++e.indent;
   e.line("memref.store " + e.i32(0) + ", %cnt[" + cidx + "] : memref<?xi32>");
@@ -1018,44 +1046,22 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         e.op("memref.extract_aligned_pointer_as_index " + smem + " : " +
              wgI8 + " -> index");
     std::string partBase = e.add(baseIdx, partByte);
-    std::string el2 = e.fresh();
-    std::string startEl = e.add(e.mul(split, nthreads), tid);
-    std::string stride2 = e.mul(nthreads, "%nsplit");
-    e.line("scf.for " + el2 + " = " + startEl + " to " + outElems + " step " +
-           stride2 + " {");
-    ++e.indent;
-    {
-      std::string row = e.div(el2, e.idx(kBlockN));
-      std::string col = e.rem(el2, e.idx(kBlockN));
-      std::string n = e.add(nbCol, col);
-      std::string addr = e.op(
-          "arith.index_cast " + e.add(partBase, e.mul(el2, e.idx(4))) +
-          " : index to i64");
-      std::string ptr =
-          e.op("llvm.inttoptr " + addr + " : i64 to !llvm.ptr<3>");
-      std::string r = e.fresh(), accS = e.fresh(), res = e.fresh();
-      e.line(res + " = scf.for " + r + " = " + e.idx(0) + " to %nsplit step " +
-             e.idx(1) + " iter_args(" + accS + " = " +
-             e.constant("0.0 : f32") + ") -> (f32) {");
-      ++e.indent;
-      std::string r32 = e.op("arith.index_cast " + r + " : index to i32");
-      std::string rp = e.op("nvvm.mapa " + ptr + ", " + r32 +
-                            " : !llvm.ptr<3> -> !llvm.ptr<7>");
-      std::string x = e.op("llvm.load " + rp + " : !llvm.ptr<7> -> f32");
-      std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
-      e.line("scf.yield " + s2 + " : f32");
-      --e.indent;
-      e.line("}");
-      e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
-      ++e.indent;
-      std::string h = e.op("arith.truncf " + res + " : f32 to f16");
-      e.line("memref.store " + h + ", %out[" +
-             e.add(e.mul(e.add(m0, row), "%N"), n) + "] : memref<?xf16>");
-      --e.indent;
-      e.line("}");
-    }
-    --e.indent;
-    e.line("}");
+    // Rank r reduces elements r * threads + tid, stepping over the ranks.
+    emitSplitSumStore(
+        e, e.add(e.mul(split, nthreads), tid), e.mul(nthreads, "%nsplit"),
+        outElems, kBlockN, nbCol, m0,
+        [&](const std::string &r, const std::string &el, const std::string &,
+            const std::string &) {
+          std::string addr = e.op("arith.index_cast " +
+                                  e.add(partBase, e.mul(el, e.idx(4))) +
+                                  " : index to i64");
+          std::string ptr =
+              e.op("llvm.inttoptr " + addr + " : i64 to !llvm.ptr<3>");
+          std::string r32 = e.op("arith.index_cast " + r + " : index to i32");
+          std::string rp = e.op("nvvm.mapa " + ptr + ", " + r32 +
+                                " : !llvm.ptr<3> -> !llvm.ptr<7>");
+          return e.op("llvm.load " + rp + " : !llvm.ptr<7> -> f32");
+        });
     // No block may leave (freeing its shared memory) while others read it.
     e.line("nvvm.cluster.arrive {aligned}");
     e.line("nvvm.cluster.wait {aligned}");
@@ -1095,35 +1101,11 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string isLast = e.cmp("eq", lastI, e.sub("%nsplit", e.idx(1)));
     e.line("scf.if " + isLast + " {");
     ++e.indent;
-    std::string el2 = e.fresh();
-    e.line("scf.for " + el2 + " = " + tid + " to " + outElems + " step " +
-           nthreads + " {");
-    ++e.indent;
-    std::string row2 = e.div(el2, e.idx(kBlockN));
-    std::string col2 = e.rem(el2, e.idx(kBlockN));
-    std::string n2 = e.add(nbCol, col2);
-    std::string inN = e.cmp("ult", n2, "%N");
-    e.line("scf.if " + inN + " {");
-    ++e.indent;
-    std::string sp = e.fresh(), accS = e.fresh(), res = e.fresh();
-    e.line(res + " = scf.for " + sp + " = " + e.idx(0) + " to %nsplit step " +
-           e.idx(1) + " iter_args(" + accS + " = " + e.constant("0.0 : f32") +
-           ") -> (f32) {");
-    ++e.indent;
-    std::string widx2 = e.add(
-        e.mul(e.add(e.mul(sp, "%M"), e.add(m0, row2)), np), n2);
-    std::string x = e.op("memref.load %ws[" + widx2 + "] : memref<?xf32>");
-    std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
-    e.line("scf.yield " + s2 + " : f32");
-    --e.indent;
-    e.line("}");
-    std::string h = e.op("arith.truncf " + res + " : f32 to f16");
-    e.line("memref.store " + h + ", %out[" +
-           e.add(e.mul(e.add(m0, row2), "%N"), n2) + "] : memref<?xf16>");
-    --e.indent;
-    e.line("}");
-    --e.indent;
-    e.line("}");
+    emitSplitSumStore(e, tid, nthreads, outElems, kBlockN, nbCol, m0,
+                      [&](const std::string &sp, const std::string &,
+                          const std::string &grow, const std::string &n) {
+                        return loadWorkspace(e, np, sp, grow, n);
+                      });
     e.line("scf.if " + t0 + " {");
     ++e.indent;
     e.line("memref.store " + e.i32(0) + ", %cnt[" + cidx +
