@@ -20,9 +20,9 @@ namespace mlir {
 class MLIRContext;
 namespace qm::gpu {
 
-/// One kernel variant. The tile is (16 * mTiles) x 64 x (16 * warps * unroll)
-/// per block iteration; the K range of a block (its split) is a launch
-/// argument.
+/// One kernel variant. The tile is (16 * mTiles) x tileCols() x
+/// (16 * warps * unroll) per block iteration (columns x warps when warps
+/// split N); the K range of a block (its split) is a launch argument.
 struct DequantGemmConfig {
   unsigned bits = 4;         ///< 4 or 8.
   bool symmetric = true;     ///< zero point 2^(bits-1) when true.
