@@ -14,7 +14,7 @@
 // CHECK: nvgpu.ldmatrix
 // CHECK: vector.bitcast {{.*}} : vector<4xi32> to vector<8xf16>
 // CHECK: nvgpu.mma.sync
-// CHECK: memref.atomic_rmw addi
+// CHECK: llvm.inline_asm has_side_effects "atom.acq_rel.gpu.add.u32
 // CHECK: gpu.func @qm_dqgemm_b4_sym_direct_m64_w4n_s3
 // CHECK-NOT: gpu.func @qm_dqgemm_b8
 func.func @sym4(%x: tensor<1x4096xf16>,
