@@ -69,6 +69,10 @@ def main():
     ap.add_argument("--order", default="per-layer",
                     help="calibration order: per-layer (the reference), true-sequential or one-shot")
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--extra", default="",
+                    help="more quant-quantize options for every quantized config "
+                         "(space-separated), e.g. '--range-steps=100'")
+    ap.add_argument("--tag", default="", help="suffix of the config names")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     args = ap.parse_args()
 
@@ -84,8 +88,10 @@ def main():
     rows = []
     for method in args.methods.split(","):
         for bits in ([None] if method == "fp32" else [int(b) for b in args.bits.split(",")]):
-            name = method if bits is None else "%s-w%dg%d" % (method, bits, args.group_size)
+            name = method if bits is None else "%s-w%dg%d%s" % (method, bits, args.group_size, args.tag)
             row = {"config": name, "method": method, "bits": bits, "group_size": args.group_size}
+            if args.extra and method != "fp32":
+                row["options"] = args.extra
             model = args.model
             if method != "fp32":
                 model = os.path.join(args.out, name + ".mlirbc")
@@ -93,7 +99,7 @@ def main():
                        "--bits=%d" % bits, "--group-size=%d" % args.group_size,
                        "--calib=" + args.calib, "--calib-samples=%d" % args.calib_samples,
                        "--order=" + args.order,
-                       "--tokenizer=" + tokenizer] + METHOD_ARGS[method]
+                       "--tokenizer=" + tokenizer] + METHOD_ARGS[method] + args.extra.split()
                 secs, peak, _ = run_measured(cmd, log)
                 row["quantize_seconds"] = round(secs, 2)
                 row["quantize_peak_mib"] = round(peak, 1)

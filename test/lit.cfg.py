@@ -33,7 +33,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qm_tools_dir, config.llvm_tools_dir]
 tools = ["quant-opt", "quant-translate", "quant-compile", "quant-run",
-         "qmrt-tokenize"]
+         "quant-quantize", "qmrt-tokenize"]
 built_tools = [t for t in tools if os.path.exists(os.path.join(config.qm_tools_dir, t))]
 llvm_config.add_tool_substitutions(built_tools, tool_dirs)
 # Each built tool is a feature (REQUIRES: quant-translate).

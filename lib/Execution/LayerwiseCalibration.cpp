@@ -220,7 +220,9 @@ void LayerwiseCalibration::drainQueue() {
 
 LogicalResult LayerwiseCalibration::runSegment(ModuleOp module,
                                                int64_t segment, bool observed,
-                                               bool keep) {
+                                               bool keep, int64_t limit,
+                                               std::vector<float> *outputs) {
+  assert(!(keep && outputs) && "outputs go to the cache or to the caller");
   std::string why;
   auto extracted = extractLayerSegment(module, boundaries, segment, why);
   if (failed(extracted))
@@ -278,14 +280,18 @@ LogicalResult LayerwiseCalibration::runSegment(ModuleOp module,
     return module.emitError("layer-wise calibration: no cached inputs for "
                             "segment ")
            << segment;
+  int64_t numWindows = outputs && limit > 0 ? std::min(limit, count) : count;
   if (keep)
     next.resize(count * outElems);
+  if (outputs)
+    outputs->resize(numWindows * outElems);
   // Windows run in parallel lanes, each with single-threaded kernels (the
   // elementwise code is single-threaded anyway). Observations of a window
   // are handed to the accumulator only after those of all earlier windows,
   // so the statistics are the same sums in the same order for any number
   // of lanes.
-  int64_t numLanes = std::max<int64_t>(1, std::min<int64_t>(lanes, count));
+  int64_t numLanes =
+      std::max<int64_t>(1, std::min<int64_t>(lanes, numWindows));
   std::atomic<int64_t> nextWindow{0};
   std::atomic<bool> failedRun{false};
   std::atomic<int64_t> failedWindow{-1};
@@ -293,17 +299,19 @@ LogicalResult LayerwiseCalibration::runSegment(ModuleOp module,
   std::mutex submitMutex;
   std::condition_variable submitCv;
   auto lane = [&] {
-    std::vector<float> scratch(keep ? 0 : outElems);
+    std::vector<float> scratch(keep || outputs ? 0 : outElems);
     std::vector<Pending> jobs;
     while (!failedRun) {
       int64_t w = nextWindow.fetch_add(1);
-      if (w >= count)
+      if (w >= numWindows)
         break;
       SmallVector<const void *> in{windows.data() + w * windowLen};
       if (hasInput)
         in.push_back(cache.data() + w * inElems);
       in.append(weights.begin(), weights.end());
-      void *out = keep ? next.data() + w * outElems : scratch.data();
+      void *out = keep      ? next.data() + w * outElems
+                  : outputs ? outputs->data() + w * outElems
+                            : scratch.data();
       jobs.clear();
       laneJobs = observed ? &jobs : nullptr;
       bool ok = succeeded(model->call(in, {out}));
@@ -344,6 +352,16 @@ LogicalResult LayerwiseCalibration::advanceTo(ModuleOp module,
                           /*keep=*/true)))
       return failure();
   return success();
+}
+
+LogicalResult LayerwiseCalibration::runCurrentLayer(ModuleOp module,
+                                                    int64_t numWindows,
+                                                    std::vector<float> &out) {
+  if (cachedSegment > boundaries.numLayers ||
+      (cachedSegment == boundaries.numLayers && !boundaries.hasSuffix))
+    return module.emitError("layer-wise calibration: no layer to run");
+  return runSegment(module, cachedSegment, /*observed=*/false, /*keep=*/false,
+                    numWindows, &out);
 }
 
 LogicalResult LayerwiseCalibration::observe(ModuleOp module,

@@ -10,11 +10,12 @@
 
 #include "qm/Passes/Graph/Passes.h"
 
-#include "qm/Dialect/QWeight/IR/QWeight.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Rewrite/FrozenRewritePatternSet.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "qm/Dialect/QWeight/IR/QWeight.h"
 #include "llvm/Support/Debug.h"
 
 #define DEBUG_TYPE "qm-graph-refine-shapes"
@@ -57,7 +58,7 @@ static LogicalResult refineQWeight(Operation *op, SmallVectorImpl<Type> &types) 
   } else {
     return failure();
   }
-  if (!qgraph::shapesCompatible(current.getShape(), shape))
+  if (failed(verifyCompatibleShape(current.getShape(), shape)))
     return failure();
   for (auto [i, d] : llvm::enumerate(current.getShape()))
     if (!ShapedType::isDynamic(d))
@@ -155,7 +156,7 @@ static LogicalResult pinArguments(ModuleOp module,
         found = true;
         BlockArgument arg = func.getArgument(i);
         auto old = dyn_cast<RankedTensorType>(arg.getType());
-        if (!old || !qgraph::shapesCompatible(old.getShape(), shape)) {
+        if (!old || failed(verifyCompatibleShape(old.getShape(), shape))) {
           std::string dims;
           for (auto [j, d] : llvm::enumerate(shape))
             dims += (j ? "x" : "") + std::to_string(d);

@@ -249,17 +249,19 @@ mlir::qm::extractLayerSegment(ModuleOp module,
                 body.getTerminator()->operand_end());
   }
 
-  // Backward slice of the outputs and of every op placed between the two
-  // boundaries (so a matmul whose result is unused is still run and
-  // observed, as in the whole model), stopping at the input boundary and
-  // the function's arguments.
+  // Backward slice of the outputs and of every non-constant op placed
+  // between the two boundaries (so a matmul whose result is unused is still
+  // run and observed, as in the whole model), stopping at the input
+  // boundary and the function's arguments.
   llvm::DenseSet<Operation *> slice;
   SmallVector<Value> worklist(outs.begin(), outs.end());
   {
     bool inside = !in;
     Operation *last = boundaryOp(outs);
     for (Operation &op : body.without_terminator()) {
-      if (inside)
+      // Constants come in only when used (the importer puts every weight
+      // at the top, and dead ones would change the segment's signature).
+      if (inside && !op.hasTrait<OpTrait::ConstantLike>())
         worklist.append(op.result_begin(), op.result_end());
       if (&op == last)
         break;

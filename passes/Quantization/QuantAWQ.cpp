@@ -95,6 +95,44 @@ arith::ConstantOp makeFloatConstant(OpBuilder &b, Location loc,
   return arith::ConstantOp::create(b, loc, type, attr);
 }
 
+/// Mutable f32 K x N weights put in place of matmuls' weights while AWQ
+/// ranks candidates by running the layer: one heap blob per matmul,
+/// rewritten for every candidate (resource blobs live as long as the
+/// context, so a fresh constant per candidate would pile them up).
+class ScratchWeights {
+public:
+  explicit ScratchWeights(MLIRContext *ctx) : b(ctx) {}
+  /// Makes `t`'s matmul compute with `nk` (N x K).
+  void set(QuantTarget &t, ArrayRef<float> nk) {
+    auto it = slots.find(t.matmul);
+    if (it == slots.end()) {
+      b.setInsertionPoint(t.matmul);
+      auto type = RankedTensorType::get({t.k, t.n}, b.getF32Type());
+      AsmResourceBlob blob = HeapAsmResourceBlob::allocate(
+          t.k * t.n * sizeof(float), alignof(float), /*dataIsMutable=*/true);
+      auto attr = DenseResourceElementsAttr::get(type, t.tag + "_awq_trial",
+                                                 std::move(blob));
+      auto cst = arith::ConstantOp::create(b, t.weight.getLoc(), type, attr);
+      originals.push_back(t.matmul.getRhs());
+      t.matmul.getRhsMutable().assign(cst.getResult());
+      it = slots.insert({t.matmul, cst}).first;
+    }
+    auto attr = cast<DenseResourceElementsAttr>(it->second.getValue());
+    auto *data = reinterpret_cast<float *>(
+        attr.getRawHandle().getBlob()->getMutableData().data());
+    for (int64_t n = 0; n < t.n; ++n)
+      for (int64_t j = 0; j < t.k; ++j)
+        data[j * t.n + n] = nk[n * t.k + j];
+  }
+  /// The weights replaced by set(), for erasing once nothing uses them.
+  ArrayRef<Value> getOriginals() const { return originals; }
+
+private:
+  OpBuilder b;
+  DenseMap<Operation *, arith::ConstantOp> slots;
+  SmallVector<Value> originals;
+};
+
 /// Erases `v`'s defining chain of single-operand ops once nothing uses it.
 void eraseIfDead(Value v) {
   while (Operation *def = v ? v.getDefiningOp() : nullptr) {
@@ -228,6 +266,7 @@ void QuantAWQPass::runOnOperation() {
   q.config.bits = bits;
   q.config.groupSize = groupSize;
   q.config.symmetric = symmetric;
+  q.config.rangeSteps = rangeSteps;
   q.config.dampPercent = dampPercent;
   q.config.blockSize = blockSize;
   q.config.actOrder = actOrder;
@@ -328,6 +367,25 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
     return acc;
   };
 
+  // Ranking by the layer's output: the float layer's output is the
+  // reference; every weight AWQ has touched is kept in the module (scaled,
+  // so the function stays the same) and candidates are swapped in.
+  ScratchWeights scratch(module.getContext());
+  std::vector<float> layerReference, layerTrial;
+  bool haveReference = false;
+  auto layerError = [&]() -> FailureOr<double> {
+    if (failed(options.layerOutput(module, layerTrial)))
+      return failure();
+    if (layerTrial.size() != layerReference.size())
+      return module.emitError("awq: the layer's output changed size");
+    double err = 0;
+    for (size_t i = 0; i < layerTrial.size(); ++i) {
+      double d = (double)layerTrial[i] - layerReference[i];
+      err += d * d;
+    }
+    return err / std::max<size_t>(layerTrial.size(), 1);
+  };
+
   // Phase 1: scale search and folding.
   OpBuilder b(module.getContext());
   for (auto &entry : groups) {
@@ -367,7 +425,22 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
     solvers::AWQBlockError blockError;
     std::unique_ptr<solvers::MLPBlockError> mlp;
     std::string blockName = "linear outputs";
-    if (options.blockError && g.members.size() == 2 &&
+    bool failedRun = false;
+    if (options.layerOutput && g.sink.kind != Sink::Linear) {
+      if (!haveReference) {
+        if (failed(options.layerOutput(module, layerReference)))
+          return failure();
+        haveReference = true;
+      }
+      blockError = [&](const std::vector<std::vector<float>> &cand) {
+        for (size_t i = 0; i < g.members.size(); ++i)
+          scratch.set(*g.members[i], cand[i]);
+        FailureOr<double> err = layerError();
+        failedRun |= failed(err);
+        return failed(err) ? std::numeric_limits<double>::infinity() : *err;
+      };
+      blockName = "layer output";
+    } else if (options.blockError && g.members.size() == 2 &&
         acc->getNumSampledRows() > 0) {
       QuantTarget *gate = g.members[0], *up = g.members[1];
       if (gate->role == LinearRole::Up && up->role == LinearRole::Gate)
@@ -397,6 +470,11 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
     solvers::AWQScaleResult res = solvers::searchAWQScales(
         lins, k, acc->getHessian().data(), acc->getMeanAbs().data(),
         lead->config, awqCfg, blockError);
+    if (failedRun)
+      return failure();
+    if (blockName == "layer output")
+      for (QuantTarget *t : g.members) // back to the float weights
+        scratch.set(*t, weights[t]);
     if (report)
       lead->matmul.emitRemark("awq: ")
           << lead->displayName() << " (+" << g.members.size() - 1
@@ -455,6 +533,12 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
                   std::move(meanAbs));
     for (QuantTarget *t : g.members)
       scaledStats[t->tag] = scaled;
+    if (options.layerOutput) {
+      for (QuantTarget *t : g.members)
+        scratch.set(*t, weights[t]);
+      if (g.sink.kind == Sink::Linear)
+        scratch.set(*g.sink.linear, weights[g.sink.linear]);
+    }
   }
 
   // Phase 2: clipping, then write the float weights back.
@@ -489,6 +573,8 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
     t.matmul.getRhsMutable().assign(fresh.getResult());
     eraseIfDead(old);
   }
+  for (Value old : scratch.getOriginals())
+    eraseIfDead(old);
   if (foldOnly)
     return (int64_t)0;
 

@@ -30,6 +30,7 @@ struct QuantGPTQPass final : qm::impl::QuantGPTQPassBase<QuantGPTQPass> {
     options.config.bits = bits;
     options.config.groupSize = groupSize;
     options.config.symmetric = symmetric;
+    options.config.rangeSteps = rangeSteps;
     options.config.dampPercent = dampPercent;
     options.config.blockSize = blockSize;
     options.config.actOrder = actOrder;

@@ -37,6 +37,7 @@ struct QuantRTNPass final : qm::impl::QuantRTNPassBase<QuantRTNPass> {
     options.config.bits = bits;
     options.config.groupSize = groupSize;
     options.config.symmetric = symmetric;
+    options.config.rangeSteps = rangeSteps;
     options.includeHead = includeHead;
     options.includeEmbeddings = includeEmbeddings;
     options.configFile = configFile;

@@ -12,7 +12,6 @@
 
 #include <chrono>
 #include <map>
-#include <random>
 #include <set>
 
 using namespace mlir;
@@ -139,35 +138,4 @@ mlir::qm::runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &opts,
         std::chrono::duration<double>(Clock::now() - end).count();
   }
   return report;
-}
-
-bool mlir::qm::sampleCalibrationWindows(ArrayRef<int64_t> tokens,
-                                        int64_t count, int64_t length,
-                                        uint64_t seed,
-                                        std::vector<int64_t> &windows,
-                                        std::string &error) {
-  if (count <= 0 || length <= 0) {
-    error = "invalid calibration shape (" + std::to_string(count) +
-            " windows of " + std::to_string(length) + " tokens)";
-    return false;
-  }
-  if ((int64_t)tokens.size() < count * length) {
-    error = "too little calibration text: " + std::to_string(tokens.size()) +
-            " tokens, but " + std::to_string(count) + " windows of " +
-            std::to_string(length) + " tokens need at least " +
-            std::to_string(count * length);
-    return false;
-  }
-  // Same draw as qmrt::sampleCalibrationWindows (runtime/qmrt_text):
-  // offset = rng() % (size - length + 1), std::mt19937_64 being fully
-  // specified by the standard.
-  std::mt19937_64 rng(seed);
-  uint64_t range = tokens.size() - (uint64_t)length + 1;
-  windows.resize(count * length);
-  for (int64_t w = 0; w < count; ++w) {
-    int64_t start = (int64_t)(rng() % range);
-    std::copy(tokens.begin() + start, tokens.begin() + start + length,
-              windows.begin() + w * length);
-  }
-  return true;
 }

@@ -46,17 +46,28 @@ using namespace mlir;
 using namespace mlir::qm;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory toolOptions("quant-compile options");
 static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.onnx | model.mlir>"));
-static cl::opt<std::string> outDir("o", cl::Required, cl::desc("Output directory"));
+                                      cl::desc("<model.onnx | model.mlir>"),
+                                      cl::cat(toolOptions));
+static cl::opt<std::string> outDir("o", cl::Required,
+                                   cl::desc("Output directory"),
+                                   cl::cat(toolOptions));
 static cl::opt<std::string> target("target", cl::init("cpu"),
-                                   cl::desc("Target (cpu)"));
-static cl::opt<std::string> shapeOpt("shape", cl::init("input_ids=1x512"),
-    cl::desc("Pinned input shape for .onnx models (input_ids=BxS)"));
-static cl::opt<std::string> ccOpt("cc", cl::desc("C compiler/linker (default: clang-22, cc)"));
-static cl::opt<std::string> runtimeLib("runtime-lib",
+                                   cl::desc("Target (cpu)"),
+                                   cl::cat(toolOptions));
+static cl::opt<std::string>
+    shapeOpt("shape", cl::init("input_ids=1x512"),
+             cl::desc("Pinned input shape for .onnx models (input_ids=BxS)"),
+             cl::cat(toolOptions));
+static cl::opt<std::string>
+    ccOpt("cc", cl::desc("C compiler/linker (default: clang-22, cc)"),
+          cl::cat(toolOptions));
+static cl::opt<std::string> runtimeLib(
+    "runtime-lib",
     cl::desc("Static qmrt_cpu library to link (default: the one built with "
-             "this tool, else OpenBLAS)"));
+             "this tool, else OpenBLAS)"),
+    cl::cat(toolOptions));
 
 #ifndef QM_QMRT_CPU_LIB
 #define QM_QMRT_CPU_LIB ""
@@ -210,6 +221,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   mlir::registerAllPasses();
   mlir::qm::registerAllPasses();
+  cl::HideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv, "quant-mlir ahead-of-time compiler\n");
   if (target != "cpu")
     fail("unsupported --target '" + target + "' (only cpu)");

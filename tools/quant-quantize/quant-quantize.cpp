@@ -44,65 +44,119 @@ using namespace mlir;
 using namespace mlir::qm;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory toolOptions("quant-quantize options");
 static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.onnx | model.mlir(bc)>"));
+                                      cl::desc("<model.onnx | model.mlir(bc)>"),
+                                      cl::cat(toolOptions));
 static cl::opt<std::string> outputPath("o", cl::Required,
-                                       cl::desc("Output MLIR bytecode"));
+                                       cl::desc("Output MLIR bytecode"),
+                                       cl::cat(toolOptions));
 static cl::opt<std::string> method("method", cl::init("gptq"),
-                                   cl::desc("rtn, gptq, awq or awq+gptq"));
-static cl::opt<unsigned> bits("bits", cl::init(4), cl::desc("2, 3, 4 or 8"));
+                                   cl::desc("rtn, gptq, awq or awq+gptq"),
+                                   cl::cat(toolOptions));
+static cl::opt<unsigned> bits("bits", cl::init(4), cl::desc("2, 3, 4 or 8"),
+                              cl::cat(toolOptions));
 static cl::opt<int64_t> groupSize("group-size", cl::init(128),
-                                  cl::desc("-1 = per channel"));
-static cl::opt<bool> symmetric("symmetric", cl::desc("Symmetric codes"));
-static cl::opt<bool> actOrder("act-order", cl::desc("GPTQ act-order"));
+                                  cl::desc("-1 = per channel"),
+                                  cl::cat(toolOptions));
+static cl::opt<bool> symmetric("symmetric", cl::desc("Symmetric codes"),
+                               cl::cat(toolOptions));
+static cl::opt<bool> actOrder("act-order", cl::desc("GPTQ act-order"),
+                              cl::cat(toolOptions));
+static cl::opt<int64_t> rangeSteps(
+    "range-steps", cl::init(0),
+    cl::desc("Range search per group (the mse quantizer of the GPTQ "
+             "reference): shrink [lo, hi] by 1 - i/steps down to 0.2, keep "
+             "the lowest |error|^2.4 (0: min-max; 100 as in the reference)"),
+    cl::cat(toolOptions));
 static cl::opt<bool> staticGroups("static-groups",
-                                  cl::desc("GPTQ act-order with static groups"));
+                                  cl::desc("GPTQ act-order with static groups"),
+                                  cl::cat(toolOptions));
 static cl::opt<double> dampPercent("damp-percent", cl::init(0.01),
-                                   cl::desc("GPTQ damping / mean(diag H)"));
+                                   cl::desc("GPTQ damping / mean(diag H)"),
+                                   cl::cat(toolOptions));
 static cl::opt<int64_t> blockSize("block-size", cl::init(128),
-                                  cl::desc("GPTQ lazy-update block"));
-static cl::opt<bool> includeHead("include-head", cl::desc("Quantize the head"));
+                                  cl::desc("GPTQ lazy-update block"),
+                                  cl::cat(toolOptions));
+static cl::opt<bool> includeHead("include-head", cl::desc("Quantize the head"),
+                                 cl::cat(toolOptions));
 static cl::opt<bool> includeEmbeddings("include-embeddings",
-                                       cl::desc("Quantize embedding tables"));
+                                       cl::desc("Quantize embedding tables"),
+                                       cl::cat(toolOptions));
 static cl::opt<std::string> configFile("config",
-                                       cl::desc("Per-layer overrides file"));
+                                       cl::desc("Per-layer overrides file"),
+                                       cl::cat(toolOptions));
 static cl::opt<std::string> layout("layout", cl::init("unpacked"),
-                                   cl::desc("unpacked or k_packed"));
-static cl::opt<std::string> calibFiles("calib",
-    cl::desc("Calibration text files (comma-separated, joined with id 0)"));
+                                   cl::desc("unpacked or k_packed"),
+                                   cl::cat(toolOptions));
+static cl::opt<std::string> calibFiles(
+    "calib",
+    cl::desc("Calibration text files (comma-separated, joined with id 0)"),
+    cl::cat(toolOptions));
 static cl::opt<int64_t> calibSamples("calib-samples", cl::init(128),
-                                     cl::desc("Calibration windows"));
+                                     cl::desc("Calibration windows"),
+                                     cl::cat(toolOptions));
 static cl::opt<int64_t> calibLen("calib-len", cl::init(512),
-                                 cl::desc("Tokens per calibration window"));
+                                 cl::desc("Tokens per calibration window"),
+                                 cl::cat(toolOptions));
 static cl::opt<uint64_t> calibSeed("calib-seed", cl::init(0),
-                                   cl::desc("Seed of the window offsets"));
-static cl::opt<std::string> orderOpt("order", cl::init("per-layer"),
-    cl::desc("per-layer, true-sequential or one-shot"));
-static cl::opt<std::string> calibExec("calib-exec", cl::init("layerwise"),
+                                   cl::desc("Seed of the window offsets"),
+                                   cl::cat(toolOptions));
+static cl::opt<std::string>
+    orderOpt("order", cl::init("per-layer"),
+             cl::desc("per-layer, true-sequential or one-shot"),
+             cl::cat(toolOptions));
+static cl::opt<std::string> calibExec(
+    "calib-exec", cl::init("layerwise"),
     cl::desc("How sequential calibration runs the model: layerwise (one "
              "decoder layer at a time on cached hidden states) or "
-             "whole-model (the whole model once per stage)"));
-static cl::opt<int64_t> awqGrid("awq-grid", cl::init(20),
-    cl::desc("AWQ scale exponents alpha = i / grid for i < grid"));
-static cl::opt<bool> awqDuo("awq-duo",
-    cl::desc("AWQ duo scaling: s = s_x^alpha / s_w^(1 - alpha)"));
-static cl::opt<bool> awqClip("awq-clip", cl::init(true),
-    cl::desc("AWQ clipping search (--awq-clip=false turns it off)"));
-static cl::opt<bool> awqBlockError("awq-block-error", cl::init(false),
+             "whole-model (the whole model once per stage)"),
+    cl::cat(toolOptions));
+static cl::opt<int64_t>
+    awqGrid("awq-grid", cl::init(20),
+            cl::desc("AWQ scale exponents alpha = i / grid for i < grid"),
+            cl::cat(toolOptions));
+static cl::opt<bool>
+    awqDuo("awq-duo",
+           cl::desc("AWQ duo scaling: s = s_x^alpha / s_w^(1 - alpha)"),
+           cl::cat(toolOptions));
+static cl::opt<bool>
+    awqClip("awq-clip", cl::init(true),
+            cl::desc("AWQ clipping search (--awq-clip=false turns it off)"),
+            cl::cat(toolOptions));
+static cl::opt<int64_t> awqLayerWindows(
+    "awq-layer-windows", cl::init(0),
+    cl::desc("AWQ ranks the scales of norm-fed groups (q/k/v, gate/up) by "
+             "the decoder layer's output on this many calibration windows "
+             "(0: by the linears' outputs over all tokens; needs layer-wise "
+             "calibration)"),
+    cl::cat(toolOptions));
+static cl::opt<bool> awqBlockError(
+    "awq-block-error", cl::init(false),
     cl::desc("AWQ ranks a gated MLP's gate/up scales by the MLP's output on "
              "2048 sampled calibration rows instead of by the linears' "
-             "outputs over all of them (measured no better on tinyllama)"));
-static cl::opt<int64_t> awqClipSteps("awq-clip-steps", cl::init(20),
-    cl::desc("AWQ clipping: ratios 1 - 0.5 i / steps"));
-static cl::opt<int> calibLanes("calib-lanes", cl::init(0),
+             "outputs over all of them (measured no better on tinyllama)"),
+    cl::cat(toolOptions));
+static cl::opt<int64_t>
+    awqClipSteps("awq-clip-steps", cl::init(20),
+                 cl::desc("AWQ clipping: ratios 1 - 0.5 i / steps"),
+                 cl::cat(toolOptions));
+static cl::opt<int> calibLanes(
+    "calib-lanes", cl::init(0),
     cl::desc("Calibration windows run at once by layer-wise calibration "
-             "(0: one per hardware thread; results do not depend on it)"));
-static cl::opt<std::string> tokenizerPath("tokenizer",
-    cl::desc("tokenizer.json (default: next to the model)"));
-static cl::opt<std::string> statsOut("stats-out",
-    cl::desc("Also write the statistics of the last calibration run"));
+             "(0: one per hardware thread; results do not depend on it)"),
+    cl::cat(toolOptions));
+static cl::opt<std::string>
+    tokenizerPath("tokenizer",
+                  cl::desc("tokenizer.json (default: next to the model)"),
+                  cl::cat(toolOptions));
+static cl::opt<std::string>
+    statsOut("stats-out",
+             cl::desc("Also write the statistics of the last calibration run"),
+             cl::cat(toolOptions));
 static cl::opt<int> threads("num-threads", cl::init(0),
-                            cl::desc("Kernel threads (0: all)"));
+                            cl::desc("Kernel threads (0: all)"),
+                            cl::cat(toolOptions));
 
 [[noreturn]] static void fail(const llvm::Twine &msg) {
   llvm::errs() << "quant-quantize: error: " << msg << "\n";
@@ -119,6 +173,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerAllPasses(); // the CPU pipeline parses upstream passes
   mlir::qm::registerAllPasses();
+  cl::HideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv, "quant-mlir weight quantizer\n");
   if (threads > 0)
     qmrt_set_num_threads(threads);
@@ -150,6 +205,12 @@ int main(int argc, char **argv) {
   if (awqGrid < 1 || awqClipSteps < 1)
     fail("--awq-grid and --awq-clip-steps must be at least 1 (" +
          llvm::Twine(awqGrid) + ", " + llvm::Twine(awqClipSteps) + ")");
+  if (awqLayerWindows < 0)
+    fail("--awq-layer-windows must be >= 0 (" + llvm::Twine(awqLayerWindows) +
+         ")");
+  if (awqLayerWindows > 0 && (calibExec != "layerwise" || orderOpt == "one-shot"))
+    fail("--awq-layer-windows needs layer-wise calibration (--calib-exec="
+         "layerwise and --order per-layer or true-sequential)");
   if (calibExec != "layerwise" && calibExec != "whole-model")
     fail("unknown --calib-exec '" + calibExec +
          "' (expected layerwise or whole-model)");
@@ -198,6 +259,7 @@ int main(int argc, char **argv) {
   options.config.bits = bits;
   options.config.groupSize = groupSize;
   options.config.symmetric = symmetric;
+  options.config.rangeSteps = rangeSteps;
   options.config.actOrder = actOrder;
   options.config.staticGroups = staticGroups;
   options.config.dampPercent = dampPercent;
@@ -252,6 +314,7 @@ int main(int argc, char **argv) {
         lastStats.mergeFrom(stats);
       return success();
     };
+    std::unique_ptr<LayerwiseCalibration> layerwise;
     StageQuantizer quantizeStage;
     if (awq)
       quantizeStage = [&](ModuleOp m, const WeightQuantOptions &stage,
@@ -264,9 +327,12 @@ int main(int argc, char **argv) {
         awqOptions.clip = awqClip;
         awqOptions.clipSteps = awqClipSteps;
         awqOptions.blockError = awqBlockError;
+        if (awqLayerWindows > 0 && layerwise)
+          awqOptions.layerOutput = [&](ModuleOp m, std::vector<float> &out) {
+            return layerwise->runCurrentLayer(m, awqLayerWindows, out);
+          };
         return quantizeWeightsAWQ(m, awqOptions, stats);
       };
-    std::unique_ptr<LayerwiseCalibration> layerwise;
     if (order != CalibrationOrder::OneShot && calibExec == "layerwise") {
       std::string why;
       auto created = LayerwiseCalibration::create(

@@ -52,41 +52,73 @@ using namespace mlir;
 using namespace mlir::qm;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.onnx | model.mlir | artifact dir>"));
-static cl::opt<std::string> tokensOpt("tokens", cl::desc("Comma-separated token ids to run"));
-static cl::opt<std::string> evalPpl("eval-ppl",
-    cl::desc("Texts to evaluate (comma-separated; A+B joins files with id 0)"));
-static cl::opt<std::string> evalIds("eval-ids",
+static cl::OptionCategory toolOptions("quant-run options");
+static cl::opt<std::string>
+    inputPath(cl::Positional, cl::Required,
+              cl::desc("<model.onnx | model.mlir | artifact dir>"),
+              cl::cat(toolOptions));
+static cl::opt<std::string>
+    tokensOpt("tokens", cl::desc("Comma-separated token ids to run"),
+              cl::cat(toolOptions));
+static cl::opt<std::string> evalPpl(
+    "eval-ppl",
+    cl::desc("Texts to evaluate (comma-separated; A+B joins files with id 0)"),
+    cl::cat(toolOptions));
+static cl::opt<std::string> evalIds(
+    "eval-ids",
     cl::desc("Like --eval-ppl on pre-tokenized texts: files of whitespace-"
-             "separated token ids (comma-separated list)"));
-static cl::opt<std::string> promptOpt("prompt", cl::desc("Prompt for greedy generation"));
-static cl::opt<int64_t> maxNewTokens("max-new-tokens", cl::init(32),
-                                     cl::desc("Tokens to generate for --prompt"));
-static cl::opt<std::string> tokenizerPath("tokenizer",
-    cl::desc("tokenizer.json (default: next to the model)"));
+             "separated token ids (comma-separated list)"),
+    cl::cat(toolOptions));
+static cl::opt<std::string> promptOpt("prompt",
+                                      cl::desc("Prompt for greedy generation"),
+                                      cl::cat(toolOptions));
+static cl::opt<int64_t>
+    maxNewTokens("max-new-tokens", cl::init(32),
+                 cl::desc("Tokens to generate for --prompt"),
+                 cl::cat(toolOptions));
+static cl::opt<std::string>
+    tokenizerPath("tokenizer",
+                  cl::desc("tokenizer.json (default: next to the model)"),
+                  cl::cat(toolOptions));
 static cl::opt<int64_t> batchOpt("batch", cl::init(1),
-                                 cl::desc("Windows per call for --eval-ppl"));
-static cl::opt<int64_t> lanesOpt("lanes", cl::init(0),
+                                 cl::desc("Windows per call for --eval-ppl"),
+                                 cl::cat(toolOptions));
+static cl::opt<int64_t> lanesOpt(
+    "lanes", cl::init(0),
     cl::desc("Windows evaluated at once for --eval-ppl/--eval-ids, each with "
-             "single-threaded kernels (0: one per hardware thread)"));
+             "single-threaded kernels (0: one per hardware thread)"),
+    cl::cat(toolOptions));
 static cl::opt<int64_t> windowOpt("window", cl::init(512),
-                                  cl::desc("Window length for --eval-ppl"));
-static cl::opt<int64_t> maxWindows("max-windows", cl::init(400),
-                                   cl::desc("At most this many windows per text"));
-static cl::opt<int64_t> seqOpt("seq", cl::init(0),
-    cl::desc("Compiled sequence length for --prompt (default: prompt + new tokens)"));
-static cl::opt<int> threadsOpt("num-threads", cl::init(0),
-    cl::desc("Threads for the matmul kernels (0: all); --threads works too"));
+                                  cl::desc("Window length for --eval-ppl"),
+                                  cl::cat(toolOptions));
+static cl::opt<int64_t>
+    maxWindows("max-windows", cl::init(400),
+               cl::desc("At most this many windows per text"),
+               cl::cat(toolOptions));
+static cl::opt<int64_t> seqOpt(
+    "seq", cl::init(0),
+    cl::desc(
+        "Compiled sequence length for --prompt (default: prompt + new tokens)"),
+    cl::cat(toolOptions));
+static cl::opt<int>
+    threadsOpt("num-threads", cl::init(0),
+               cl::desc("Threads for the matmul kernels (0: all, "
+                        "cl::cat(toolOptions)); --threads works too"));
 static cl::opt<bool> noMicrokernels("no-microkernels",
-                                    cl::desc("Generate loops for matmuls"));
+                                    cl::desc("Generate loops for matmuls"),
+                                    cl::cat(toolOptions));
 static cl::opt<std::string> dumpLLVM("dump-llvm-dialect",
-                                     cl::desc("Write the lowered module here"));
-static cl::opt<std::string> dumpLogits("dump-logits",
-                                       cl::desc("Write the --tokens logits (raw f32) here"));
+                                     cl::desc("Write the lowered module here"),
+                                     cl::cat(toolOptions));
+static cl::opt<std::string>
+    dumpLogits("dump-logits",
+               cl::desc("Write the --tokens logits (raw f32) here"),
+               cl::cat(toolOptions));
 static cl::opt<unsigned> optLevel("O", cl::init(3), cl::Prefix,
-                                  cl::desc("LLVM optimization level (0-3)"));
-static cl::opt<bool> noProgress("no-progress", cl::desc("No progress bar"));
+                                  cl::desc("LLVM optimization level (0-3)"),
+                                  cl::cat(toolOptions));
+static cl::opt<bool> noProgress("no-progress", cl::desc("No progress bar"),
+                                cl::cat(toolOptions));
 
 extern "C" void openblas_set_num_threads(int);
 
@@ -506,6 +538,7 @@ int main(int argc, char **argv) {
   std::vector<const char *> argvs;
   for (std::string &a : args)
     argvs.push_back(a.c_str());
+  cl::HideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argvs.size(), argvs.data(), "quant-mlir CPU runner\n");
 
   if (threadsOpt > 0) {

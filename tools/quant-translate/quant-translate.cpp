@@ -143,6 +143,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "quant-mlir model importer\n");
   if (!importOnnx) {
     llvm::errs() << "quant-translate: error: no translation given (use "

@@ -14,6 +14,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
 
@@ -62,16 +63,6 @@ FailureOr<int64_t> mlir::qm::qgraph::normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
-bool mlir::qm::qgraph::shapesCompatible(ArrayRef<int64_t> a,
-                                        ArrayRef<int64_t> b) {
-  if (a.size() != b.size())
-    return false;
-  for (auto [x, y] : llvm::zip(a, b))
-    if (!ShapedType::isDynamic(x) && !ShapedType::isDynamic(y) && x != y)
-      return false;
-  return true;
-}
-
 bool mlir::qm::qgraph::getConstantIntValues(Value v,
                                             SmallVectorImpl<int64_t> &values) {
   DenseIntElementsAttr attr;
@@ -91,7 +82,7 @@ static bool tensorTypesCompatible(TypeRange l, TypeRange r) {
     auto ta = dyn_cast<RankedTensorType>(a);
     auto tb = dyn_cast<RankedTensorType>(b);
     if (!ta || !tb || ta.getElementType() != tb.getElementType() ||
-        !shapesCompatible(ta.getShape(), tb.getShape()))
+        failed(verifyCompatibleShape(ta.getShape(), tb.getShape())))
       return false;
   }
   return true;
@@ -124,7 +115,7 @@ static LogicalResult verifyResultDims(Operation *op, RankedTensorType result,
     return op->emitOpError() << "expected result rank " << expected.size()
                              << ", got " << result.getRank();
   for (auto [i, d] : llvm::enumerate(expected))
-    if (!shapesCompatible({d}, {result.getDimSize(i)}))
+    if (failed(verifyCompatibleShape({d}, {result.getDimSize(i)})))
       return op->emitOpError() << "expected result dimension " << i << " to be "
                                << d << ", got " << result.getDimSize(i);
   return success();
@@ -205,7 +196,8 @@ bool WhereOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
 
 LogicalResult CastOp::verify() {
   // (C1)
-  if (!shapesCompatible(getInput().getType().getShape(), getType().getShape()))
+  if (failed(verifyCompatibleShape(getInput().getType().getShape(),
+                                   getType().getShape())))
     return emitOpError("expected the result to have the input's shape");
   return success();
 }
@@ -273,8 +265,9 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
     auto ct = cast<RankedTensorType>(c.getType());
     SmallVector<int64_t> out;
     if (ct.getRank() > 2 ||
-        failed(broadcastShapes({ArrayRef<int64_t>{m, n}, ct.getShape()}, out)) ||
-        !shapesCompatible(out, {m, n}))
+        failed(
+            broadcastShapes({ArrayRef<int64_t>{m, n}, ct.getShape()}, out)) ||
+        failed(verifyCompatibleShape(out, {m, n})))
       return emitOptionalError(loc, "expected 'c' to broadcast to [", m, ", ", n, "]");
   }
   inferred.push_back(tensorOf({m, n}, a.getElementType()));
@@ -316,11 +309,12 @@ static LogicalResult verifyNorm(Operation *op, RankedTensorType input,
     SmallVector<int64_t> out;
     if (t.getRank() > (int64_t)normalized.size() ||
         failed(broadcastShapes({normalized, t.getShape()}, out)) ||
-        !shapesCompatible(out, normalized))
+        failed(verifyCompatibleShape(out, normalized)))
       return op->emitOpError() << "expected '" << name
                                << "' to broadcast to the normalized shape";
   }
-  if (!shapesCompatible(cast<RankedTensorType>(resultType).getShape(), input.getShape()))
+  if (failed(verifyCompatibleShape(
+          cast<RankedTensorType>(resultType).getShape(), input.getShape())))
     return op->emitOpError("expected the result to have the input's shape");
   if (cast<RankedTensorType>(resultType).getElementType() != input.getElementType())
     return op->emitOpError("expected the result to have the input's element type");
@@ -385,7 +379,7 @@ static LogicalResult verifyReduce(OpTy op) {
       continue;
     int64_t want = reduced ? 1 : input.getDimSize(i);
     int64_t got = op.getType().getDimSize(out);
-    if (!shapesCompatible({want}, {got}))
+    if (failed(verifyCompatibleShape({want}, {got})))
       return op.emitOpError() << "expected result dimension " << out << " to be "
                               << want << ", got " << got;
     ++out;
@@ -638,7 +632,8 @@ LogicalResult SplitOp::verify() {
     if (rt.getRank() != input.getRank() || rt.getElementType() != input.getElementType())
       return emitOpError("expected results of the input's rank and element type");
     for (int64_t i = 0; i < rt.getRank(); ++i)
-      if (i != *ax && !shapesCompatible({rt.getDimSize(i)}, {input.getDimSize(i)}))
+      if (i != *ax && failed(verifyCompatibleShape({rt.getDimSize(i)},
+                                                   {input.getDimSize(i)})))
         return emitOpError() << "result size differs from the input at dimension " << i;
     if (rt.isDynamicDim(*ax))
       allStatic = false;
@@ -664,7 +659,7 @@ LogicalResult SplitOp::verify() {
         int64_t got = cast<RankedTensorType>(getResult(i).getType()).getDimSize(*ax);
         if (size < 0)
           return emitOpError() << "invalid size (" << size << ") in 'split'";
-        if (!shapesCompatible({size}, {got}))
+        if (failed(verifyCompatibleShape({size}, {got})))
           return emitOpError() << "expected result " << i << " to have size "
                                << size << " along axis " << *ax << ", got " << got;
       }
@@ -862,7 +857,7 @@ LogicalResult DequantizeLinearOp::verify() {
   auto input = getInput().getType();
   auto scale = getScale().getType();
   // (C4)
-  if (!shapesCompatible(input.getShape(), getType().getShape()) ||
+  if (failed(verifyCompatibleShape(input.getShape(), getType().getShape())) ||
       getType().getElementType() != scale.getElementType())
     return emitOpError("expected the result to have the input's shape and the "
                        "scale's element type");
@@ -871,7 +866,7 @@ LogicalResult DequantizeLinearOp::verify() {
     auto zt = cast<RankedTensorType>(zp.getType());
     if (zt.getElementType() != input.getElementType())
       return emitOpError("expected 'zero_point' of the input's element type");
-    if (!shapesCompatible(zt.getShape(), scale.getShape()))
+    if (failed(verifyCompatibleShape(zt.getShape(), scale.getShape())))
       return emitOpError("expected 'zero_point' of the scale's shape");
   }
   bool scalar = scale.getRank() == 0 ||
@@ -885,7 +880,8 @@ LogicalResult DequantizeLinearOp::verify() {
                          << input.getRank();
   if (getBlockSize() == 0) {
     if (scale.getRank() != 1 ||
-        !shapesCompatible({scale.getDimSize(0)}, {input.getDimSize(*ax)}))
+        failed(verifyCompatibleShape({scale.getDimSize(0)},
+                                     {input.getDimSize(*ax)})))
       return emitOpError() << "expected a per-axis 'scale' of size "
                            << input.getDimSize(*ax);
     return success();
@@ -898,7 +894,7 @@ LogicalResult DequantizeLinearOp::verify() {
     int64_t expected = (i == *ax && !ShapedType::isDynamic(d))
                            ? llvm::divideCeil(d, getBlockSize())
                            : d;
-    if (!shapesCompatible({scale.getDimSize(i)}, {expected}))
+    if (failed(verifyCompatibleShape({scale.getDimSize(i)}, {expected})))
       return emitOpError() << "expected 'scale' dimension " << i << " to be "
                            << expected << ", got " << scale.getDimSize(i);
   }
@@ -918,7 +914,7 @@ LogicalResult MatMulNBitsOp::verify() {
   // (C2)
   auto b = getB().getType();
   SmallVector<int64_t> expectedB = {n, blocks, bs * bits / 8};
-  if (!shapesCompatible(b.getShape(), expectedB))
+  if (failed(verifyCompatibleShape(b.getShape(), expectedB)))
     return emitOpError() << "expected 'b' of shape [" << n << ", " << blocks << ", "
                          << bs * bits / 8 << "]";
   // (C3)
@@ -928,11 +924,12 @@ LogicalResult MatMulNBitsOp::verify() {
                          << s.getNumElements();
   // (C4)
   auto a = getA().getType();
-  if (a.getRank() < 1 || !shapesCompatible({a.getShape().back()}, {k}))
+  if (a.getRank() < 1 ||
+      failed(verifyCompatibleShape({a.getShape().back()}, {k})))
     return emitOpError() << "expected the last dimension of 'a' to be K (" << k << ")";
   SmallVector<int64_t> out(a.getShape());
   out.back() = n;
-  if (!shapesCompatible(getType().getShape(), out))
+  if (failed(verifyCompatibleShape(getType().getShape(), out)))
     return emitOpError("expected the result to have the shape of 'a' with the last "
                        "dimension N");
   return success();

@@ -8,18 +8,10 @@
 #include "qm/Dialect/QWeight/IR/QWeight.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlir::qm::qweight;
-
-static bool compatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
-  if (a.size() != b.size())
-    return false;
-  for (auto [x, y] : llvm::zip(a, b))
-    if (!ShapedType::isDynamic(x) && !ShapedType::isDynamic(y) && x != y)
-      return false;
-  return true;
-}
 
 LogicalResult AssembleOp::verify() {
   WeightType w = getType();
@@ -57,7 +49,7 @@ LogicalResult AssembleOp::verify() {
 LogicalResult DequantizeOp::verify() {
   WeightType w = getWeight().getType();
   // (C1)
-  if (!compatible(getType().getShape(), {w.getK(), w.getN()}))
+  if (failed(verifyCompatibleShape(getType().getShape(), {w.getK(), w.getN()})))
     return emitOpError() << "expected a result of shape " << w.getK() << "x"
                          << w.getN();
   return success();
@@ -67,13 +59,14 @@ LogicalResult MatMulOp::verify() {
   WeightType w = getWeight().getType();
   auto x = getX().getType();
   // (C1)
-  if (x.getRank() < 1 || !compatible({x.getShape().back()}, {w.getK()}))
+  if (x.getRank() < 1 ||
+      failed(verifyCompatibleShape({x.getShape().back()}, {w.getK()})))
     return emitOpError() << "expected the last dimension of 'x' to be K ("
                          << w.getK() << ")";
   // (C2)
   SmallVector<int64_t> out(x.getShape());
   out.back() = w.getN();
-  if (!compatible(getType().getShape(), out) ||
+  if (failed(verifyCompatibleShape(getType().getShape(), out)) ||
       getType().getElementType() != x.getElementType())
     return emitOpError("expected the result to have the shape of 'x' with the last "
                        "dimension N, and the element type of 'x'");

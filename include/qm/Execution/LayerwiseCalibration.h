@@ -46,6 +46,14 @@ public:
   LogicalResult observe(ModuleOp module, const CalibrationStage &stage,
                         CalibrationStats &stats) override;
 
+  /// Runs the layer whose inputs are cached (the one of the last observed
+  /// stage) as `module` is now, without observers, on the first
+  /// `numWindows` calibration windows (all if <= 0), leaving the cache as
+  /// it is; `out` receives the outputs, window after window. For searches
+  /// that rank candidate weights by the layer's output (AWQ).
+  LogicalResult runCurrentLayer(ModuleOp module, int64_t numWindows,
+                                std::vector<float> &out);
+
   /// Windows run at once (default: the hardware threads); the statistics do
   /// not depend on it.
   void setLanes(int64_t n) { lanes = n > 0 ? n : defaultLanes(); }
@@ -66,8 +74,11 @@ private:
                                 int64_t cols);
   /// Runs segment `segment` of `module` over all windows; `observed` adds
   /// observers, `keep` stores the outputs as the next segment's inputs.
+  /// With `outputs`, only the first `limit` windows run and their outputs
+  /// go there instead.
   LogicalResult runSegment(ModuleOp module, int64_t segment, bool observed,
-                           bool keep);
+                           bool keep, int64_t limit = 0,
+                           std::vector<float> *outputs = nullptr);
   /// Brings the cache to the input of `segment`.
   LogicalResult advanceTo(ModuleOp module, int64_t segment);
 

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlir::qm;
@@ -336,7 +337,7 @@ Value onnx_import::evaluateSmallIntOp(OpBuilder &b, Operation *op,
       product(out->shape) != out->size())
     return {};
   // The result must agree with the op's (possibly partly static) type.
-  if (!qg::shapesCompatible(resultType.getShape(), out->shape))
+  if (failed(verifyCompatibleShape(resultType.getShape(), out->shape)))
     return {};
   auto type = RankedTensorType::get(out->shape, elem);
   SmallVector<APInt> values;

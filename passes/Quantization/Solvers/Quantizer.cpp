@@ -25,9 +25,33 @@ std::string QuantizerConfig::validate() const {
   if (blockSize < 1)
     return "invalid block size (" + std::to_string(blockSize) +
            "), expected a positive number of columns";
+  if (rangeSteps < 0 || !(rangeMaxShrink >= 0.0 && rangeMaxShrink < 1.0) ||
+      !(rangeNorm > 0.0) || !std::isfinite(rangeNorm))
+    return "invalid range search (steps " + std::to_string(rangeSteps) +
+           ", max shrink " + std::to_string(rangeMaxShrink) + ", norm " +
+           std::to_string(rangeNorm) +
+           "), expected steps >= 0, 0 <= max shrink < 1, norm > 0";
   if (staticGroups && !actOrder)
     return "static groups only apply with act-order";
   return "";
+}
+
+/// Scale and zero point for the range [lo, hi] (lo <= 0 <= hi, not both 0).
+template <typename T>
+static GroupParams paramsForRange(T lo, T hi, const QuantizerConfig &cfg) {
+  T maxq = (T)cfg.maxCode();
+  float scale = (float)((hi - lo) / maxq);
+  if (!(scale > 0)) // underflow of a tiny range to 0 in f32
+    scale = std::numeric_limits<float>::min();
+  float zero;
+  if (cfg.symmetric)
+    zero = (float)(1u << (cfg.bits - 1));
+  else if constexpr (sizeof(T) == sizeof(float))
+    zero = std::nearbyint(-lo / scale);
+  else
+    zero = (float)std::nearbyint(-lo / (double)scale);
+  zero = std::clamp(zero, 0.0f, (float)cfg.maxCode());
+  return {scale, zero};
 }
 
 template <typename T>
@@ -49,19 +73,34 @@ GroupParams mlir::qm::solvers::computeGroupParams(const T *w, int64_t count,
     lo = -1;
     hi = 1;
   }
-  T maxq = (T)cfg.maxCode();
-  float scale = (float)((hi - lo) / maxq);
-  if (!(scale > 0)) // underflow of a tiny range to 0 in f32
-    scale = std::numeric_limits<float>::min();
-  float zero;
-  if (cfg.symmetric)
-    zero = (float)(1u << (cfg.bits - 1));
-  else if constexpr (sizeof(T) == sizeof(float))
-    zero = std::nearbyint(-lo / scale);
-  else
-    zero = (float)std::nearbyint(-lo / (double)scale);
-  zero = std::clamp(zero, 0.0f, (float)cfg.maxCode());
-  return {scale, zero};
+  GroupParams best = paramsForRange(lo, hi, cfg);
+  if (cfg.rangeSteps <= 0)
+    return best;
+  // Range search: shrink [lo, hi] and keep the factor with the lowest
+  // |error|^norm (ties keep the wider range).
+  unsigned maxq = cfg.maxCode();
+  auto error = [&](GroupParams p) {
+    double err = 0;
+    for (int64_t i = 0; i < count; ++i) {
+      T v = w[i * stride];
+      double d = (double)p.scale * ((double)quantizeValue(v, p, maxq) - p.zero) -
+                 (double)v;
+      err += std::pow(std::fabs(d), cfg.rangeNorm);
+    }
+    return err;
+  };
+  double bestErr = error(best);
+  int64_t last = (int64_t)(cfg.rangeMaxShrink * cfg.rangeSteps);
+  for (int64_t i = 1; i < last; ++i) {
+    T factor = (T)(1.0 - (double)i / (double)cfg.rangeSteps);
+    GroupParams p = paramsForRange((T)(lo * factor), (T)(hi * factor), cfg);
+    double err = error(p);
+    if (err < bestErr) {
+      bestErr = err;
+      best = p;
+    }
+  }
+  return best;
 }
 
 template GroupParams mlir::qm::solvers::computeGroupParams<float>(

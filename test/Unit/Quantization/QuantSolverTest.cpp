@@ -40,6 +40,74 @@ TEST(QuantizerTest, ValidateRejectsBadOptions) {
   c = config(4, 128);
   c.staticGroups = true;
   EXPECT_NE(c.validate().find("static groups"), std::string::npos);
+  c = config(4, 128);
+  c.rangeSteps = -1;
+  EXPECT_NE(c.validate().find("invalid range search (steps -1"), std::string::npos);
+  c = config(4, 128);
+  c.rangeMaxShrink = 1.0;
+  EXPECT_NE(c.validate().find("invalid range search"), std::string::npos);
+}
+
+/// sum |dequant(quant(w)) - w|^p over one group quantized with `params`.
+double groupError(const std::vector<float> &w, GroupParams params,
+                  const QuantizerConfig &cfg, double p) {
+  double err = 0;
+  for (float v : w) {
+    int q = quantizeValue(v, params, cfg.maxCode());
+    err += std::pow(std::fabs(params.scale * (q - params.zero) - v), p);
+  }
+  return err;
+}
+
+// A group already on a 2-bit grid keeps its min-max range (error 0, and
+// ties keep the widest range).
+TEST(QuantizerTest, RangeSearchKeepsExactGrid) {
+  std::vector<float> w = {-1.0f, 0.0f, 1.0f, 2.0f};
+  QuantizerConfig c = config(2, -1);
+  c.rangeSteps = 100;
+  GroupParams p = computeGroupParams(w.data(), 4, 1, c);
+  EXPECT_FLOAT_EQ(p.scale, 1.0f);
+  EXPECT_EQ(p.zero, 1.0f);
+}
+
+// One outlier among small values: the search clips it (smaller scale) and
+// its |error|^2.4 is the smallest over every factor it tried, and below
+// min-max's.
+TEST(QuantizerTest, RangeSearchClipsOutlierAndMinimisesError) {
+  std::mt19937 rng(3);
+  std::normal_distribution<float> dist(0.0f, 0.1f);
+  std::vector<float> w(128);
+  for (float &v : w)
+    v = dist(rng);
+  w[17] = 1.5f;
+  for (bool sym : {false, true}) {
+    QuantizerConfig minmax = config(3, -1, sym), searched = minmax;
+    searched.rangeSteps = 100;
+    GroupParams p0 = computeGroupParams(w.data(), 128, 1, minmax);
+    GroupParams p1 = computeGroupParams(w.data(), 128, 1, searched);
+    EXPECT_LT(p1.scale, p0.scale) << "sym " << sym;
+    double e1 = groupError(w, p1, searched, 2.4);
+    EXPECT_LT(e1, groupError(w, p0, searched, 2.4)) << "sym " << sym;
+    // No factor of the grid does better (checked independently).
+    float lo = 0, hi = 0;
+    for (float v : w) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    if (sym) {
+      hi = std::max(-lo, hi);
+      lo = -hi;
+    }
+    for (int i = 0; i < 80; ++i) {
+      float f = 1.0f - i / 100.0f;
+      GroupParams q;
+      q.scale = (hi * f - lo * f) / 7.0f;
+      q.zero = sym ? 4.0f
+                   : std::clamp(std::nearbyint(-lo * f / q.scale), 0.0f, 7.0f);
+      EXPECT_GE(groupError(w, q, searched, 2.4), e1 * (1 - 1e-5))
+          << "factor " << f << " sym " << sym;
+    }
+  }
 }
 
 // Asymmetric 2-bit, one group of 4: lo = -1, hi = 2, scale = 1, zero = 1.

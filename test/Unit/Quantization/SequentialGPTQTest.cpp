@@ -167,22 +167,4 @@ TEST_F(SequentialGPTQTest, RunnerFailureIsReported) {
                   "(layers.0.self_attn.q_proj)");
 }
 
-TEST(CalibrationWindowsTest, TooLittleTextNamesTheNumbers) {
-  std::vector<int64_t> tokens(1000), windows;
-  for (size_t i = 0; i < tokens.size(); ++i)
-    tokens[i] = (int64_t)i;
-  std::string error;
-  EXPECT_FALSE(sampleCalibrationWindows(tokens, 128, 512, 0, windows, error));
-  EXPECT_EQ(error, "too little calibration text: 1000 tokens, but 128 windows "
-                   "of 512 tokens need at least 65536");
-  ASSERT_TRUE(sampleCalibrationWindows(tokens, 4, 100, 7, windows, error));
-  ASSERT_EQ(windows.size(), 400u);
-  for (int w = 0; w < 4; ++w)
-    for (int i = 1; i < 100; ++i)
-      EXPECT_EQ(windows[w * 100 + i], windows[w * 100] + i);
-  std::vector<int64_t> again;
-  ASSERT_TRUE(sampleCalibrationWindows(tokens, 4, 100, 7, again, error));
-  EXPECT_EQ(again, windows);
-}
-
 } // namespace

@@ -90,6 +90,9 @@ def QuantAWQPass : Pass<"qm-quant-awq", "::mlir::ModuleOp"> {
            "Codes layout: unpacked or k_packed">,
     Option<"useResources", "use-resources", "bool", /*default=*/"true",
            "Store new constants as dense_resource blobs (false: inline dense<>)">,
+    Option<"rangeSteps", "range-steps", "int64_t", /*default=*/"0",
+           "Range search per group (GPTQ's mse quantizer): shrink factors 1 - i/steps "
+           "down to 0.2, keeping the lowest |error|^2.4; 0 = min-max">,
     Option<"statsFile", "stats-file", "std::string", /*default=*/"\"\"",
            "Calibration statistics file (CalibrationStats format)">,
     Option<"grid", "grid", "int64_t", /*default=*/"20",
@@ -160,6 +163,9 @@ def QuantGPTQPass : Pass<"qm-quant-gptq", "::mlir::ModuleOp"> {
            "Codes layout: unpacked or k_packed">,
     Option<"useResources", "use-resources", "bool", /*default=*/"true",
            "Store new constants as dense_resource blobs (false: inline dense<>)">,
+    Option<"rangeSteps", "range-steps", "int64_t", /*default=*/"0",
+           "Range search per group (GPTQ's mse quantizer): shrink factors 1 - i/steps "
+           "down to 0.2, keeping the lowest |error|^2.4; 0 = min-max">,
     ListOption<"only", "only", "std::string",
                "Only quantize matmuls whose name or tag matches one of these globs">,
     Option<"dampPercent", "damp-percent", "double", /*default=*/"0.01",
@@ -229,6 +235,9 @@ def QuantRTNPass : Pass<"qm-quant-rtn", "::mlir::ModuleOp"> {
            "Codes layout: unpacked or k_packed">,
     Option<"useResources", "use-resources", "bool", /*default=*/"true",
            "Store new constants as dense_resource blobs (false: inline dense<>)">,
+    Option<"rangeSteps", "range-steps", "int64_t", /*default=*/"0",
+           "Range search per group (GPTQ's mse quantizer): shrink factors 1 - i/steps "
+           "down to 0.2, keeping the lowest |error|^2.4; 0 = min-max">,
     ListOption<"only", "only", "std::string",
                "Only quantize matmuls whose name or tag matches one of these globs">,
   ];

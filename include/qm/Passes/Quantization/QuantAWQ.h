@@ -12,6 +12,8 @@
 #include "qm/Passes/Quantization/CalibrationStats.h"
 #include "qm/Passes/Quantization/QuantTargets.h"
 
+#include <functional>
+
 namespace mlir::qm {
 
 struct AWQOptions {
@@ -26,6 +28,15 @@ struct AWQOptions {
   /// WeightQuantOptions::rowSampleEvery); else every group by its linears'
   /// output error from H.
   bool blockError = false;
+  /// Runs the decoder layer of the stage's matmuls, as `module` is now, on
+  /// calibration inputs and returns its outputs (e.g.
+  /// LayerwiseCalibration::runCurrentLayer). When set, groups fed by a norm
+  /// (q/k/v from the input norm, gate/up from the post-attention norm) are
+  /// ranked by the mean squared error of the layer's output against the
+  /// float layer, with only the group's weights quantized: the attention
+  /// (or MLP) block's output error as the layer carries it on. Takes
+  /// precedence over `blockError`.
+  std::function<LogicalResult(ModuleOp, std::vector<float> &)> layerOutput;
   int64_t clipSteps = 20;
   /// Only search and fold the scales (the function stays the same).
   bool foldOnly = false;

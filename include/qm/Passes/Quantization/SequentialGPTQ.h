@@ -111,17 +111,6 @@ runSequentialGPTQ(ModuleOp module, const WeightQuantOptions &options,
                   CalibrationOrder order, CalibrationExecutor &executor,
                   const StageQuantizer &quantize = nullptr);
 
-/// Picks `count` windows of `length` tokens at random offsets in `tokens`
-/// (offset = rng() % (size - length + 1), rng = std::mt19937_64(seed), the
-/// same draw as qmrt::sampleCalibrationWindows), row-major count x length.
-/// Windows may overlap. Fails, setting
-/// `error` with the numbers, when the text has fewer than count x length
-/// tokens.
-bool sampleCalibrationWindows(ArrayRef<int64_t> tokens, int64_t count,
-                              int64_t length, uint64_t seed,
-                              std::vector<int64_t> &windows,
-                              std::string &error);
-
 } // namespace mlir::qm
 
 #endif // QM_PASSES_QUANTIZATION_SEQUENTIALGPTQ_H

@@ -33,9 +33,6 @@ LogicalResult broadcastShapes(ArrayRef<ArrayRef<int64_t>> shapes,
 /// range.
 FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
-/// Whether two shapes are equal up to dynamic dimensions.
-bool shapesCompatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b);
-
 /// Reads a constant integer tensor (splat or dense) into `values`.
 bool getConstantIntValues(Value v, SmallVectorImpl<int64_t> &values);
 

@@ -40,6 +40,13 @@ struct QuantizerConfig {
   double dampPercent = 0.01;
   /// GPTQ: columns per lazy-update block.
   int64_t blockSize = 128;
+  /// Range search (the `mse` quantizer of the GPTQ reference code): each
+  /// group's [lo, hi] shrinks by factors 1 - i / rangeSteps down to
+  /// 1 - rangeMaxShrink, keeping the factor that minimises
+  /// sum |dequant(quant(w)) - w|^rangeNorm over the group. 0 = off (min-max).
+  int64_t rangeSteps = 0;
+  double rangeMaxShrink = 0.8;
+  double rangeNorm = 2.4;
 
   /// Returns an empty string if the configuration is valid, else a message
   /// naming the bad option and its value.
@@ -92,7 +99,8 @@ struct GroupParams {
 /// lo = -hi when lo < 0; lo == hi == 0 becomes [-1, 1] so the scale is
 /// never 0; scale = (hi - lo) / maxq; zero = round(-lo / scale) (asymmetric)
 /// or 2^(bits-1). Computed in the precision of T (f32 for RTN, as the
-/// reference does; f64 for GPTQ's error-updated weights).
+/// reference does; f64 for GPTQ's error-updated weights). With
+/// cfg.rangeSteps > 0, [lo, hi] is then shrunk as the option describes.
 template <typename T>
 GroupParams computeGroupParams(const T *w, int64_t count, int64_t stride,
                                const QuantizerConfig &cfg);
