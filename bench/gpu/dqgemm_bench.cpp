@@ -8,8 +8,15 @@
 //
 // usage: qm-dqgemm-bench <cubin> <manifest.txt> [K:N ...] [--m 1,8,16]
 //        [--pdl 0|1] [--cluster -1|0|1|2] [--max-chunks N] [--sweep]
+//        [--stream-a -1|0|1] [--wide -1|0|1]
+//        [--read-ceiling read_ceiling_sm_90.cubin]
 // With --pdl 1 (default) consecutive launches in the graph overlap through
 // programmatic dependent launch where the kernels support it (sm_90).
+// --read-ceiling: instead of the GEMM, time a plain streaming read of the
+// same weight + scale bytes (bench/gpu/read_ceiling.cu) under the same
+// rotation and graph timing, with PDL (reads before the wait, or the wait
+// first) and without, over several grid sizes: the achievable ceiling of
+// one launch of that size.
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,6 +50,103 @@
     }                                                                          \
   } while (0)
 
+// Median per-launch time (us) of a graph of `reps` launches of `launch(r)`.
+template <typename F>
+static float graphTimeUs(CUstream stream, int reps, F launch) {
+  for (int r = 0; r < reps; ++r)
+    launch(r);
+  CU(cuStreamSynchronize(stream));
+  CUgraph graph;
+  CUgraphExec exec;
+  CU(cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_GLOBAL));
+  for (int r = 0; r < reps; ++r)
+    launch(r);
+  CU(cuStreamEndCapture(stream, &graph));
+  CU(cuGraphInstantiate(&exec, graph, 0));
+  CUevent e0, e1;
+  CU(cuEventCreate(&e0, CU_EVENT_DEFAULT));
+  CU(cuEventCreate(&e1, CU_EVENT_DEFAULT));
+  CU(cuGraphLaunch(exec, stream));
+  CU(cuStreamSynchronize(stream));
+  std::vector<float> times;
+  for (int it = 0; it < 25; ++it) {
+    CU(cuEventRecord(e0, stream));
+    CU(cuGraphLaunch(exec, stream));
+    CU(cuEventRecord(e1, stream));
+    CU(cuEventSynchronize(e1));
+    float ms;
+    CU(cuEventElapsedTime(&ms, e0, e1));
+    times.push_back(ms * 1000.f / reps);
+  }
+  std::sort(times.begin(), times.end());
+  CU(cuGraphExecDestroy(exec));
+  CU(cuGraphDestroy(graph));
+  CU(cuEventDestroy(e0));
+  CU(cuEventDestroy(e1));
+  return times[times.size() / 2];
+}
+
+// Streaming-read ceiling (see the file comment).
+static void readCeiling(const char *cubin,
+                        const std::vector<std::pair<int64_t, int64_t>> &shapes,
+                        CUstream stream, int l2, int sms, const char *devName) {
+  CUmodule mod;
+  CUfunction fn;
+  CU(cuModuleLoad(&mod, cubin));
+  CU(cuModuleGetFunction(&fn, mod, "qm_read_ceiling"));
+  CUdeviceptr out;
+  CU(cuMemAlloc(&out, size_t(64) * sms * 256 * 4));
+  for (auto [K, N] : shapes) {
+    // Weight codes + scales, as the floor counts them (M = 1 adds 2K + 2N).
+    size_t bytes = size_t(K) * N / 2 + size_t(K / 128) * N * 2;
+    size_t n16 = (bytes + 15) / 16;
+    int copies = int(std::max<size_t>(2, (size_t(4) * l2 + bytes - 1) / bytes));
+    std::vector<CUdeviceptr> bufs(copies);
+    for (auto &b : bufs) {
+      CU(cuMemAlloc(&b, n16 * 16));
+      CU(cuMemsetD32(b, 0x5a5a1234u, n16 * 4));
+    }
+    int reps = copies * std::max(1, int(64 / copies));
+    for (int pdl : {1, 0})
+      for (int waitFirst : {0, 1}) {
+        if (!pdl && waitFirst)
+          continue; // without PDL the wait is a no-op
+        for (int bps : {1, 2, 4, 8, 16}) {
+          unsigned grid = unsigned(sms * bps);
+          auto launch = [&](int r) {
+            unsigned long long n = n16;
+            int wf = waitFirst;
+            void *args[] = {&bufs[r % copies], &n, &out, &wf};
+            CUlaunchAttribute attr{};
+            attr.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+            attr.value.programmaticStreamSerializationAllowed = 1;
+            CUlaunchConfig cfg{};
+            cfg.gridDimX = grid;
+            cfg.gridDimY = cfg.gridDimZ = 1;
+            cfg.blockDimX = 256;
+            cfg.blockDimY = cfg.blockDimZ = 1;
+            cfg.hStream = stream;
+            cfg.attrs = pdl ? &attr : nullptr;
+            cfg.numAttrs = pdl ? 1 : 0;
+            CU(cuLaunchKernelEx(&cfg, fn, args, nullptr));
+          };
+          float us = graphTimeUs(stream, reps, launch);
+          std::printf("{\"impl\": \"read-ceiling\", \"device\": \"%s\", "
+                      "\"K\": %lld, \"N\": %lld, \"bytes\": %zu, \"us\": "
+                      "%.3f, \"pdl\": %d, \"wait_first\": %d, \"grid\": %u, "
+                      "\"weight_copies\": %d}\n",
+                      devName, (long long)K, (long long)N, bytes, us, pdl,
+                      waitFirst, grid, copies);
+          std::fflush(stdout);
+        }
+      }
+    for (auto &b : bufs)
+      CU(cuMemFree(b));
+  }
+  CU(cuMemFree(out));
+  CU(cuModuleUnload(mod));
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: %s <cubin> <manifest> [K:N ...] [--m list]\n",
@@ -51,18 +155,23 @@ int main(int argc, char **argv) {
   }
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
-  int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1;
+  int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1;
   bool sweep = false;
+  const char *ceilingCubin = nullptr;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--m" && i + 1 < argc) {
       Ms.clear();
       for (char *p = std::strtok(argv[++i], ","); p; p = std::strtok(nullptr, ","))
         Ms.push_back(std::atoll(p));
+    } else if (a == "--read-ceiling" && i + 1 < argc) {
+      ceilingCubin = argv[++i];
     } else if (a == "--sweep") {
       sweep = true;
     } else if (a == "--stream-a" && i + 1 < argc) {
       streamA = std::atoi(argv[++i]);
+    } else if (a == "--wide" && i + 1 < argc) {
+      wide = std::atoi(argv[++i]);
     } else if (a == "--pdl" && i + 1 < argc) {
       pdl = std::atoi(argv[++i]);
     } else if (a == "--cluster" && i + 1 < argc) {
@@ -82,6 +191,7 @@ int main(int argc, char **argv) {
   CHECK(qmrt_cuda_create(0, argv[1], argv[2], &ctx));
   qmrt_cuda_set_pdl(ctx, pdl);
   qmrt_cuda_set_stream_a(ctx, streamA);
+  qmrt_cuda_set_wide(ctx, wide);
   CUdevice dev;
   CU(cuDeviceGet(&dev, 0));
   int l2 = 0;
@@ -90,6 +200,13 @@ int main(int argc, char **argv) {
   CU(cuDeviceGetName(devName, sizeof devName, dev));
   CUstream stream;
   CU(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
+  if (ceilingCubin) {
+    readCeiling(ceilingCubin, shapes, stream, l2, qmrt_cuda_sm_count(ctx),
+                devName);
+    CU(cuStreamDestroy(stream));
+    qmrt_cuda_destroy(ctx);
+    return 0;
+  }
   std::mt19937_64 rng(1234);
 
   for (auto [K, N] : shapes) {

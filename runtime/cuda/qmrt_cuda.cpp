@@ -47,7 +47,7 @@ struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
-      streama = 0;
+      streama = 0, ncols = 64;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -60,6 +60,7 @@ struct qmrt_cuda_ctx {
   int smCount = 0, maxSmemOptin = 0, ccMajor = 0;
   bool pdl = true; // launch with PDL where the kernel supports it
   int streamAPref = -1; // streamed-activation kernels: -1 table, 0, 1
+  int widePref = -1;    // 128-column kernels: -1 table, 0, 1
   std::vector<KernelInfo> kernels;
   CUdeviceptr ws = 0, cnt = 0;
   size_t wsBytes = 0, cntBytes = 0;
@@ -140,6 +141,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "cluster") k.cluster = v;
       else if (key == "pdl") k.pdl = v;
       else if (key == "streama") k.streama = v;
+      else if (key == "ncols") k.ncols = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
     if (k.cluster) {
@@ -148,6 +150,12 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
         continue;
       c->kernels.push_back(k);
       continue;
+    }
+    if (k.ncols != 64 && k.ncols != 128) {
+      fail("qmrt_cuda_create: kernel '" + k.name +
+           "' has an unsupported tile width (ncols=" + std::to_string(k.ncols) +
+           ") in manifest '" + manifest_path + "'");
+      return bail();
     }
     if (!cuCheck(cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()),
                  ("cuModuleGetFunction(" + k.name + ")").c_str(), __func__))
@@ -182,6 +190,12 @@ extern "C" int qmrt_cuda_sm_count(qmrt_cuda_ctx *c) { return c->smCount; }
 extern "C" int qmrt_cuda_set_stream_a(qmrt_cuda_ctx *c, int pref) {
   int old = c->streamAPref;
   c->streamAPref = pref < 0 ? -1 : pref ? 1 : 0;
+  return old;
+}
+
+extern "C" int qmrt_cuda_set_wide(qmrt_cuda_ctx *c, int pref) {
+  int old = c->widePref;
+  c->widePref = pref < 0 ? -1 : pref ? 1 : 0;
   return old;
 }
 
@@ -275,13 +289,14 @@ static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t chunkK = 16 * int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
   int64_t a = k.streama ? int64_t(k.stages) * std::min(rows, M) * (chunkK + 8) * 2
                         : std::min(rows, M) * (sps * 16 + 8) * 2;
-  int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * 64 * 4;
-  int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 * (k.bits == 4 ? 1 : 2);
+  int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * k.ncols * 4;
+  int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 *
+                       (k.bits == 4 ? 1 : 2) * (k.ncols / 64);
   int64_t body = std::max(k.stages * chunkBytes + a, red);
   body = (body + 15) / 16 * 16;
   // Flag word, or (cluster kernels) the block's partial tile.
   return static_cast<unsigned>(
-      body + (k.cluster ? std::max<int64_t>(16, rows * 64 * 4) : 16));
+      body + (k.cluster ? std::max<int64_t>(16, rows * k.ncols * 4) : 16));
 }
 
 extern "C" int qmrt_cuda_plan_for(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
@@ -323,8 +338,9 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   int best = -1;
   if (warps <= 0)
     warps = kDefaultWarps;
-  // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7/v8,
-  // results/h100_sweep_v7.jsonl and h100_sweep_v8.jsonl). Classes: "wide"
+  // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7-v9,
+  // results/h100_sweep_v7.jsonl, h100_sweep_v8.jsonl and, for M = 5..16 on
+  // K < 8192, h100_sweep_v9b.jsonl). Classes: "wide"
   // N >= 16384; "deep" K >= 8192 and N < 16384 ("big" when K*N >= 2e8);
   // else "small". kOneWave = as many splits as keep the grid in one wave;
   // "streamed" = activations streamed through the weight stages.
@@ -333,20 +349,25 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   //            wide: <= 1024 k per split, warps split N, 2 blocks/SM
   //            (streamed from M = 3; K >= 8192: 4 blocks/SM); at M = 1
   //            with K >= 8192 warps split K, 3 blocks/SM.
-  //   M <= 8:  small: cluster split-K, 1 block/SM; deep: one wave (big:
-  //            warps split N; else streamed); wide: 3 blocks/SM
-  //            (K >= 8192: streamed, <= 2048 k per split).
-  //   M <= 16: small: cluster split-K, 1 block/SM (M > 12 and N > 4096:
-  //            one wave, streamed); deep: one wave, streamed (big: warps
-  //            split N, 4 blocks/SM, <= 2048 k); wide: one wave, streamed,
-  //            <= 2048 k per split.
+  //   M <= 8:  small: one wave, streamed; deep: one wave (big: warps
+  //            split N; else streamed); wide: 128-column blocks, streamed,
+  //            one wave (K >= 8192: 64 columns, 3 blocks/SM, streamed,
+  //            <= 2048 k per split).
+  //   M <= 16: small: one wave, streamed; deep: one wave, streamed (big:
+  //            warps split N, 4 blocks/SM, <= 2048 k); wide: one wave,
+  //            <= 2048 k per split, warps split N (K >= 8192: warps split
+  //            K, streamed).
+  //   (Cluster split-K, the v7/v8 choice for small shapes at M = 5..16,
+  //   lost to the streamed global split-K once its reduction issued all
+  //   partial loads at once, v9.)
   //   M <= 32: small: one wave; wide and deep: warps split N, 3 blocks/SM
   //            (2 for deep, 8 for K*N >= 2e8).
   //   larger M: warps split K, ~3 blocks/SM.
   const int64_t K = w->meta.K, N = w->meta.N;
   const bool wide = N >= 16384, deep = K >= 8192 && !wide;
   const bool big = K * N >= 200000000;
-  int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0, tStreamA = 0;
+  int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0, tStreamA = 0,
+      tWide = 0;
   int64_t tMaxK = 0; // k per split cap (0 = none)
   if (M <= 4) {
     if (wide) {
@@ -366,9 +387,10 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     }
   } else if (M <= 8) {
     if (wide) {
-      tBps = 3;
       if (K >= 8192)
-        tMaxK = 2048, tStreamA = 1;
+        tBps = 3, tMaxK = 2048, tStreamA = 1;
+      else
+        tBps = kOneWave, tStreamA = 1, tWide = 1;
     } else if (deep) {
       tBps = kOneWave;
       if (big)
@@ -376,18 +398,20 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       else
         tStreamA = 1;
     } else {
-      tBps = 1, tCluster = 1;
+      tBps = kOneWave, tStreamA = 1;
     }
   } else if (M <= 16) {
     if (wide) {
-      tBps = kOneWave, tMaxK = 2048, tStreamA = 1;
+      tBps = kOneWave, tMaxK = 2048;
+      if (K >= 8192)
+        tStreamA = 1;
+      else
+        tSplitN = 1;
     } else if (deep) {
       if (big)
         tSplitN = 1, tBps = 4, tMaxK = 2048;
       else
         tBps = kOneWave, tStreamA = 1;
-    } else if (M <= 12 || N <= 4096) {
-      tBps = 1, tCluster = 1;
     } else {
       tBps = kOneWave, tStreamA = 1;
     }
@@ -426,9 +450,20 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                            k.splitn == splitN;
                                   }))
     wantStreamA = 0;
+  int wantWide = c->widePref >= 0 ? c->widePref : tWide;
+  if (wantWide && !std::any_of(c->kernels.begin(), c->kernels.end(),
+                               [&](const KernelInfo &k) {
+                                 return family(k) && k.ncols == 128 &&
+                                        k.streama == wantStreamA &&
+                                        k.warps == warps &&
+                                        k.splitn == splitN &&
+                                        k.scaleafter == wantScaleAfter;
+                               }))
+    wantWide = 0;
+  const int wantCols = wantWide ? 128 : 64;
   for (int i = 0; i < (int)c->kernels.size(); ++i) {
     const KernelInfo &k = c->kernels[i];
-    if (family(k) && k.streama == wantStreamA &&
+    if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
         (best < 0 || score(k) > score(c->kernels[best])))
       best = i;
   }
@@ -441,7 +476,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   const KernelInfo &k = c->kernels[best];
   int64_t chunkSteps = k.splitn ? k.unroll : int64_t(k.warps) * k.unroll;
   int64_t rows = 16 * mt;
-  int64_t colsPerBlock = 64 * (k.splitn ? k.warps : 1);
+  int64_t colsPerBlock = int64_t(k.ncols) * (k.splitn ? k.warps : 1);
   int64_t mBlocks = (M + rows - 1) / rows,
           nBlocks = (w->meta.Np + colsPerBlock - 1) / colsPerBlock;
   int64_t kChunks = w->meta.Kp / (16 * chunkSteps);
@@ -454,8 +489,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       1, std::min<int64_t>(kChunks, (target + nBlocks * mBlocks - 1) /
                                         (nBlocks * mBlocks)));
   int64_t cps = (kChunks + splits - 1) / splits;
-  int64_t chunkBytes =
-      int64_t(k.warps) * k.unroll * 32 * 16 * (k.bits == 4 ? 1 : 2);
+  int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 *
+                       (k.bits == 4 ? 1 : 2) * (k.ncols / 64);
   int64_t smemCap = std::min<int64_t>(c->maxSmemOptin, 96 * 1024) +
                     k.stages * chunkBytes;
   smemCap = std::min<int64_t>(smemCap, c->maxSmemOptin);
@@ -514,7 +549,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       if (q.cluster && q.bits == k.bits && q.sym == k.sym &&
           q.gather == k.gather && q.mtiles == k.mtiles && q.warps == k.warps &&
           q.splitn == k.splitn && q.scaleafter == k.scaleafter &&
-          q.unroll == k.unroll && q.stages == k.stages)
+          q.unroll == k.unroll && q.stages == k.stages && q.ncols == k.ncols)
         clusterKernel = i;
     }
     if (clusterKernel >= 0 && clusterPref == 2 && splits > kMaxCluster) {
@@ -554,7 +589,7 @@ static int64_t wsPitch(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                        const qmrt_cuda_plan *p) {
   const KernelInfo &k = c->kernels[p->kernel];
   (void)w;
-  return int64_t(p->grid[0]) * 64 * (k.splitn ? k.warps : 1);
+  return int64_t(p->grid[0]) * k.ncols * (k.splitn ? k.warps : 1);
 }
 
 extern "C" int qmrt_cuda_reserve(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,

@@ -191,7 +191,10 @@ int main(int argc, char **argv) {
       // 3 chunks per split, so the last split of K = 4096 is shorter.
       // Variants 7 and 8 stream the activations through the weight stages
       // (warps splitting K, then N) where such kernels exist.
-      for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8}) {
+      // Variants 9-11 use 128-column blocks where the family has them:
+      // global split-K (one chunk per split), cluster split-K (3 chunks per
+      // split) and streamed activations.
+      for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -218,7 +221,17 @@ int main(int argc, char **argv) {
             x.join();
         }
         qmrt_cuda_plan plan;
-        if (variant == 0)
+        if (variant >= 9) {
+          qmrt_cuda_set_wide(ctx, 1);
+          qmrt_cuda_set_stream_a(ctx, variant == 11 ? 1 : 0);
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M,
+                                       variant == 9 ? 1 : variant == 10 ? 3 : 2,
+                                       0, 0, /*split_n=*/0, -1,
+                                       /*cluster=*/variant == 10 ? 2 : 0,
+                                       &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_wide(ctx, -1);
+        } else if (variant == 0)
           CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
         else if (variant <= 4)
           CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 1, 0, 0,
@@ -293,7 +306,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     const int links = 6;
-    std::vector<int> pdls = {1}, variants = {0, 1, 5};
+    std::vector<int> pdls = {1}, variants = {0, 1, 5, 6};
     std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 16, 40};
     if (chainsOnly)
       pdls = {1, 0}, variants = {0, 1, 2, 3, 4}, chainK = {1024, 2048, 4096},
@@ -331,6 +344,10 @@ int main(int argc, char **argv) {
             qmrt_cuda_set_stream_a(ctx, 1);
             CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
             qmrt_cuda_set_stream_a(ctx, -1);
+          } else if (variant == 6) { // 128-column blocks, default split
+            qmrt_cuda_set_wide(ctx, 1);
+            CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
+            qmrt_cuda_set_wide(ctx, -1);
           } else if (variant == 0)
             CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
           else

@@ -25,11 +25,12 @@ using namespace mlir;
 using namespace mlir::qm::gpu;
 
 std::string DequantGemmConfig::kernelName() const {
-  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}",
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}{10}",
                        bits, symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", mTiles * 16, warps,
                        stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
-                       cluster ? "_c" : "", streamA ? "_a" : "")
+                       cluster ? "_c" : "", streamA ? "_a" : "",
+                       wideN ? "_n128" : "")
       .str();
 }
 
@@ -37,11 +38,11 @@ unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned rows = 16 * mTiles;
   unsigned aBytes = streamA ? stages * rows * (chunkSteps() * 16 + 8) * 2
                             : rows * (stepsPerSplit * 16 + 8) * 2;
-  unsigned redBytes = splitN ? 0 : warps * rows * kBlockN * 4;
+  unsigned redBytes = splitN ? 0 : warps * rows * tileCols() * 4;
   unsigned body = std::max(stages * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
   // Flag word, or (cluster kernels) the block's partial tile.
-  return body + (cluster ? std::max(16u, rows * kBlockN * 4) : 16);
+  return body + (cluster ? std::max(16u, rows * tileCols() * 4) : 16);
 }
 
 std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
@@ -53,8 +54,15 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
           for (bool splitN : {false, true})
             for (bool scaleAfter : {false, true})
               for (bool cluster : {false, true})
-                for (bool streamA : {false, true}) {
+                for (bool streamA : {false, true})
+                  for (bool wideN : {false, true}) {
             if (scaleAfter && mt != 1)
+              continue;
+            // 128-column blocks: direct family, scale after the mma, one
+            // m16 tile, warps splitting K (8-bit streamed: over the shared
+            // memory limit).
+            if (wideN && (gather || !scaleAfter || mt != 1 || splitN ||
+                          (bits == 8 && streamA)))
               continue;
             // Streamed activations: direct family, one m16 tile, global
             // split-K reduction.
@@ -69,6 +77,7 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
             c.scaleAfter = scaleAfter;
             c.cluster = cluster;
             c.streamA = streamA;
+            c.wideN = wideN;
             c.bits = bits;
             c.symmetric = sym;
             c.gatherA = gather;
@@ -152,9 +161,24 @@ private:
 };
 
 constexpr const char *kWG = "#gpu.address_space<workgroup>";
-/// gpu-scope acquire-release fence (split-K arrival counter).
-constexpr const char *kFenceGpu =
-    "llvm.inline_asm has_side_effects \"fence.acq_rel.gpu;\", \"\" : () -> ()";
+/// Split-K arrival of one thread (the block's thread 0, after a block
+/// barrier): one gpu-scope acquire-release atomic increment of counter
+/// `cidx`, returning the old value. Release: the block's partial stores,
+/// ordered before it by the barrier, are visible to whoever acquires the
+/// counter; acquire: a last-arriving block sees every other block's
+/// partials (the block barrier after it carries the order to its other
+/// threads), as CUTLASS's split-K semaphore. One instruction instead of
+/// fence, relaxed atomic, fence.
+std::string emitArrive(Emitter &e, const std::string &cidx) {
+  std::string base = e.op("memref.extract_aligned_pointer_as_index %cnt : "
+                          "memref<?xi32> -> index");
+  std::string addr = e.op("arith.index_cast " +
+                          e.add(base, e.mul(cidx, e.idx(4))) +
+                          " : index to i64");
+  return e.op("llvm.inline_asm has_side_effects \"atom.acq_rel.gpu.add.u32 "
+              "$0, [$1], 1;\", \"=r,l,~{memory}\" " +
+              addr + " : (i64) -> i32");
+}
 
 std::string join(const std::vector<std::string> &v) {
   std::string s;
@@ -171,6 +195,125 @@ std::string f16(double v) {
 
 
 namespace {
+/// Loads partial `sp` (0 <= sp < nsplit) of the output element with row
+/// `grow` (in M), column `n` (in N) and index `el` inside the block's tile.
+using PartialLoader = llvm::function_ref<std::string(
+    const std::string &sp, const std::string &el, const std::string &grow,
+    const std::string &n)>;
+
+/// The split-K store epilogue shared by every reduction path: the tile
+/// elements el = start, start + step, ... < outElems (row el / cols, column
+/// el % cols of the block's `cols`-wide tile at column `nbCol`, row `m0`)
+/// that lie inside N sum their nsplit partials in split order
+/// (deterministic) and store the f16 result.
+/// The partials are remote (L2 or another block's shared memory), so each
+/// thread takes up to 4 elements and 8 splits at once: all their loads are
+/// issued before the first add (indices clamped inside the tile and the
+/// split range; out-of-range terms are dropped by a select), which keeps
+/// the order of the adds and so the bits of the result. Where no thread has
+/// more than one element (M = 1), one element per thread.
+void emitSplitSumStore(Emitter &e, const std::string &start,
+                       const std::string &step, const std::string &outElems,
+                       unsigned cols, const std::string &nbCol,
+                       const std::string &m0, PartialLoader loadPartial);
+
+void emitSplitSumStoreN(Emitter &e, unsigned kElems, const std::string &start,
+                        const std::string &step, const std::string &outElems,
+                        unsigned cols, const std::string &nbCol,
+                        const std::string &m0, PartialLoader loadPartial) {
+  constexpr unsigned kSplits = 8;
+  std::string el0 = e.fresh();
+  e.line("scf.for " + el0 + " = " + start + " to " + outElems + " step " +
+         e.mul(step, e.idx(kElems)) + " {");
+  ++e.indent;
+  std::string lastEl = e.sub(outElems, e.idx(1));
+  std::vector<std::string> ok, elc, grow, n;
+  for (unsigned j = 0; j < kElems; ++j) {
+    std::string el = j ? e.add(el0, e.mul(step, e.idx(j))) : el0;
+    ok.push_back(j ? e.cmp("ult", el, outElems) : "");
+    elc.push_back(j ? e.minu(el, lastEl) : el);
+    grow.push_back(e.add(m0, e.div(elc[j], e.idx(cols))));
+    n.push_back(e.add(nbCol, e.rem(elc[j], e.idx(cols))));
+  }
+  std::string sp = e.fresh(), res = e.fresh();
+  std::vector<std::string> accs, inits, types;
+  for (unsigned j = 0; j < kElems; ++j) {
+    accs.push_back(e.fresh());
+    inits.push_back(accs[j] + " = " + e.constant("0.0 : f32"));
+    types.push_back("f32");
+  }
+  e.line(res + ":" + std::to_string(kElems) + " = scf.for " + sp + " = " +
+         e.idx(0) + " to %nsplit step " + e.idx(kSplits) + " iter_args(" +
+         join(inits) + ") -> (" + join(types) + ") {");
+  ++e.indent;
+  std::string lastSp = e.sub("%nsplit", e.idx(1));
+  std::vector<std::string> spc, valid;
+  for (unsigned v = 0; v < kSplits; ++v) {
+    std::string spv = v ? e.add(sp, e.idx(v)) : sp;
+    valid.push_back(v ? e.cmp("ult", spv, "%nsplit") : "");
+    spc.push_back(v ? e.minu(spv, lastSp) : sp);
+  }
+  std::vector<std::vector<std::string>> x(kElems);
+  for (unsigned j = 0; j < kElems; ++j)
+    for (unsigned v = 0; v < kSplits; ++v)
+      x[j].push_back(loadPartial(spc[v], elc[j], grow[j], n[j]));
+  std::vector<std::string> sums;
+  for (unsigned j = 0; j < kElems; ++j) {
+    std::string a = accs[j];
+    for (unsigned v = 0; v < kSplits; ++v) {
+      std::string s2 = e.op("arith.addf " + a + ", " + x[j][v] + " : f32");
+      a = v ? e.select(valid[v], s2, a, "f32") : s2;
+    }
+    sums.push_back(a);
+  }
+  e.line("scf.yield " + join(sums) + " : " + join(types));
+  --e.indent;
+  e.line("}");
+  for (unsigned j = 0; j < kElems; ++j) {
+    std::string store = e.cmp("ult", n[j], "%N");
+    if (j)
+      store = e.op("arith.andi " + ok[j] + ", " + store + " : i1");
+    e.line("scf.if " + store + " {");
+    ++e.indent;
+    std::string h = e.op("arith.truncf " + res + "#" + std::to_string(j) +
+                         " : f32 to f16");
+    e.line("memref.store " + h + ", %out[" + e.add(e.mul(grow[j], "%N"), n[j]) +
+           "] : memref<?xf16>");
+    --e.indent;
+    e.line("}");
+  }
+  --e.indent;
+  e.line("}");
+}
+
+void emitSplitSumStore(Emitter &e, const std::string &start,
+                       const std::string &step, const std::string &outElems,
+                       unsigned cols, const std::string &nbCol,
+                       const std::string &m0, PartialLoader loadPartial) {
+  e.line("scf.if " + e.cmp("ule", outElems, step) + " {");
+  ++e.indent;
+  emitSplitSumStoreN(e, 1, start, step, outElems, cols, nbCol, m0,
+                     loadPartial);
+  --e.indent;
+  e.line("} else {");
+  ++e.indent;
+  emitSplitSumStoreN(e, 4, start, step, outElems, cols, nbCol, m0,
+                     loadPartial);
+  --e.indent;
+  e.line("}");
+}
+
+/// Loader of the global split-K workspace [split][M][np] (f32).
+std::string loadWorkspace(Emitter &e, const std::string &np,
+                          const std::string &sp, const std::string &grow,
+                          const std::string &n) {
+  // sp * (M * np) + (grow * np + n): the second term is shared by a
+  // thread's splits.
+  std::string widx =
+      e.add(e.mul(sp, e.mul("%M", np)), e.add(e.mul(grow, np), n));
+  return e.op("memref.load %ws[" + widx + "] : memref<?xf32>");
+}
+
 /// Epilogue when warps split N: every warp stores its own fragments (direct
 /// f16 output, or f32 partials plus the deterministic last-block reduction).
 void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
@@ -238,9 +381,7 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
            "] : memref<?xf32>, vector<2xf32>");
   });
   // Release by one thread: the barrier orders the block's partial stores
-  // before thread 0's gpu-scope fence (cumulative), which precedes the
-  // arrival; the fence after it acquires the other blocks' partials for the
-  // whole block (the barrier again), as in CUTLASS's split-K semaphore.
+  // before thread 0's acquire-release arrival (see emitArrive).
   e.line("gpu.barrier");
   std::string flagByte = e.mul(
       e.div(e.add(usedBytes, e.idx(15)), e.idx(16)), e.idx(16));
@@ -250,10 +391,7 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
   std::string cidx = e.add(e.mul(mb, gx), nb);
   e.line("scf.if " + t0 + " {");
   ++e.indent;
-  e.line(kFenceGpu);
-  std::string old = e.op("memref.atomic_rmw addi " + e.i32(1) + ", %cnt[" +
-                         cidx + "] : (i32, memref<?xi32>) -> i32");
-  e.line(kFenceGpu);
+  std::string old = emitArrive(e, cidx);
   e.line("memref.store " + old + ", " + flag + "[" + e.idx(0) + "] : " +
          wgI32);
   --e.indent;
@@ -268,34 +406,11 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
   const unsigned cols = kBlockN * cfg.warps;
   std::string rowsValid = e.minu(e.sub("%M", m0), e.idx(rows));
   std::string total = e.mul(rowsValid, e.idx(cols));
-  std::string nb0 = e.mul(nb, e.idx(cols));
-  std::string el = e.fresh();
-  e.line("scf.for " + el + " = " + tid + " to " + total + " step " + nthreads +
-         " {");
-  ++e.indent;
-  std::string row = e.div(el, e.idx(cols));
-  std::string n = e.add(nb0, e.rem(el, e.idx(cols)));
-  e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
-  ++e.indent;
-  std::string grow = e.add(m0, row);
-  std::string sp = e.fresh(), accS = e.fresh(), res = e.fresh();
-  e.line(res + " = scf.for " + sp + " = " + e.idx(0) + " to %nsplit step " +
-         e.idx(1) + " iter_args(" + accS + " = " + e.constant("0.0 : f32") +
-         ") -> (f32) {");
-  ++e.indent;
-  std::string widx = e.add(e.mul(e.add(e.mul(sp, "%M"), grow), np), n);
-  std::string x = e.op("memref.load %ws[" + widx + "] : memref<?xf32>");
-  std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
-  e.line("scf.yield " + s2 + " : f32");
-  --e.indent;
-  e.line("}");
-  std::string h = e.op("arith.truncf " + res + " : f32 to f16");
-  e.line("memref.store " + h + ", %out[" + e.add(e.mul(grow, "%N"), n) +
-         "] : memref<?xf16>");
-  --e.indent;
-  e.line("}");
-  --e.indent;
-  e.line("}");
+  emitSplitSumStore(e, tid, nthreads, total, cols, e.mul(nb, e.idx(cols)), m0,
+                    [&](const std::string &sp, const std::string &,
+                        const std::string &grow, const std::string &n) {
+                      return loadWorkspace(e, np, sp, grow, n);
+                    });
   e.line("scf.if " + t0 + " {");
   ++e.indent;
   e.line("memref.store " + e.i32(0) + ", %cnt[" + cidx + "] : memref<?xi32>");
@@ -313,7 +428,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   const unsigned rows = 16 * cfg.mTiles;
   const unsigned chunk = cfg.chunkSteps();
   const unsigned vecsPerStep = cfg.bits == 4 ? 1 : 2; // vector<4xi32> / lane
-  const unsigned nAcc = cfg.mTiles * 8;
+  const unsigned H = cfg.halves();
+  const unsigned tileCols = cfg.tileCols();
+  const unsigned nAcc = cfg.mTiles * 8 * H;
   const std::string wgF16 = std::string("memref<?xf16, ") + kWG + ">";
   const std::string wgF32 = std::string("memref<?xf32, ") + kWG + ">";
   const std::string wgI32 = std::string("memref<?xi32, ") + kWG + ">";
@@ -341,8 +458,18 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string nbTot = e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
   std::string nbW = splitN ? e.add(e.mul(nb, e.idx(cfg.warps)), warp) : nb;
   std::string nbL = splitN ? e.minu(nbW, e.sub(nbTot, e.idx(1))) : nb;
+  // Packed 64-column blocks read by this warp: one, or (128-column blocks)
+  // 2 nb and 2 nb + 1, the second clamped inside the weight (its columns
+  // lie past N and are never stored).
+  std::vector<std::string> nbLs;
+  if (H == 1)
+    nbLs.push_back(nbL);
+  else
+    for (unsigned h = 0; h < H; ++h)
+      nbLs.push_back(e.minu(e.add(e.mul(nb, e.idx(H)), e.idx(h)),
+                            e.sub(nbTot, e.idx(1))));
   std::string np =
-      e.mul(gx, e.idx(kBlockN * (splitN ? cfg.warps : 1)));
+      e.mul(gx, e.idx(tileCols * (splitN ? cfg.warps : 1)));
 
   std::string smem = e.op(std::string("gpu.dynamic_shared_memory : ") + wgI8);
   // Programmatic dependent launch: the next kernel of the stream may start
@@ -372,8 +499,12 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string nthreads = e.idx(cfg.threads());
   // ---- weight / scale loads of one chunk (register prefetch) ------------
   std::string laneQ = e.div(lane, e.idx(4));
-  std::string nbSteps = e.mul(nbL, kstepsTot);
-  std::string nbGroups = e.mul(nbL, "%ngroups");
+  std::vector<std::string> nbStepsH, nbGroupsH;
+  for (unsigned h = 0; h < H; ++h) {
+    nbStepsH.push_back(e.mul(nbLs[h], kstepsTot));
+    nbGroupsH.push_back(e.mul(nbLs[h], "%ngroups"));
+  }
+  const std::string &nbSteps = nbStepsH[0];
   // k-step offset of this warp inside an iteration (0 when warps split N),
   // and its slot inside a shared-memory stage.
   std::string stageWarp = e.mul(warp, e.idx(cfg.unroll));
@@ -384,12 +515,14 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string cbase = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
                               warpBase);
     std::vector<std::string> wv, sv, zv;
+    for (unsigned hb = 0; hb < H; ++hb) {
+    const std::string &nbGroups = nbGroupsH[hb];
     for (unsigned u = 0; u < cfg.unroll; ++u) {
       std::string ks = e.add(cbase, e.idx(u));
       std::string base = e.mul(
           e.add(e.mul(e.add(nbSteps, ks), e.idx(32)), lane),
           e.idx(vecsPerStep));
-      if (!S)
+      if (!S && hb == 0)
         for (unsigned v = 0; v < vecsPerStep; ++v)
           wv.push_back(e.op("vector.load %qw[" +
                             e.mul(e.add(base, e.idx(v)), e.idx(4)) +
@@ -415,6 +548,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         zv.push_back(
             e.op("memref.load %zp[" + sidx + "] : memref<?xvector<8xf16>>"));
     }
+    }
     vals.insert(vals.end(), wv.begin(), wv.end());
     vals.insert(vals.end(), sv.begin(), sv.end());
     vals.insert(vals.end(), zv.begin(), zv.end());
@@ -427,14 +561,18 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                               warpBase);
     std::string sbase =
         e.add(e.mul(st, e.idx(cfg.warps * cfg.unroll)), stageWarp);
-    for (unsigned u = 0; u < cfg.unroll; ++u) {
+    for (unsigned u = 0; u < cfg.unroll; ++u)
+    for (unsigned hb = 0; hb < H; ++hb) {
       std::string ks = e.add(cbase, e.idx(u));
       std::string src = e.mul(
-          e.add(e.mul(e.add(nbSteps, ks), e.idx(32)), lane),
+          e.add(e.mul(e.add(nbStepsH[hb], ks), e.idx(32)), lane),
           e.idx(vecsPerStep * 4));
-      std::string dst = e.mul(
-          e.add(e.mul(e.add(sbase, e.idx(u)), e.idx(32)), lane),
-          e.idx(vecsPerStep * 4));
+      // Stage layout [warp * unroll + u][half][lane][words].
+      std::string slot = e.add(sbase, e.idx(u));
+      if (H > 1)
+        slot = e.add(e.mul(slot, e.idx(H)), e.idx(hb));
+      std::string dst = e.mul(e.add(e.mul(slot, e.idx(32)), lane),
+                              e.idx(vecsPerStep * 4));
       for (unsigned v = 0; v < vecsPerStep; ++v)
         e.op("nvgpu.device_async_copy %qw[" + e.add(src, e.idx(4 * v)) +
              "], " + wst + "[" + e.add(dst, e.idx(4 * v)) +
@@ -470,8 +608,10 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("}");
   };
   const unsigned nW = S ? 0 : cfg.unroll * vecsPerStep;
-  const unsigned nS = cfg.scaleAfter ? 2 : cfg.unroll;
-  const unsigned nZ = cfg.symmetric ? 0 : cfg.scaleAfter ? 1 : cfg.unroll;
+  // Scale / zero vectors per 64-column half, halves one after the other.
+  const unsigned nSper = cfg.scaleAfter ? 2 : cfg.unroll;
+  const unsigned nZper = cfg.symmetric ? 0 : cfg.scaleAfter ? 1 : cfg.unroll;
+  const unsigned nS = nSper * H, nZ = nZper * H;
   std::vector<std::string> loadTypes;
   for (unsigned i = 0; i < nW; ++i)
     loadTypes.push_back("vector<4xi32>");
@@ -703,16 +843,16 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string lstepBase = e.add(e.mul(c, e.idx(chunk)), warpBase);
   std::string aRowLane = e.rem(lane, e.idx(16));
   std::string aColLane = e.mul(e.div(lane, e.idx(16)), e.idx(8));
-  auto weightVec = [&](unsigned u, unsigned v) -> std::string {
+  auto weightVec = [&](unsigned u, unsigned hb, unsigned v) -> std::string {
     if (!S)
       return "%ld" + std::to_string(u * vecsPerStep + v);
-    std::string idx = e.mul(
-        e.add(e.mul(e.add(e.add(e.mul(stage, e.idx(cfg.warps * cfg.unroll)),
-                                stageWarp),
-                          e.idx(u)),
-                    e.idx(32)),
-              lane),
-        e.idx(vecsPerStep * 4));
+    std::string slot =
+        e.add(e.add(e.mul(stage, e.idx(cfg.warps * cfg.unroll)), stageWarp),
+              e.idx(u));
+    if (H > 1)
+      slot = e.add(e.mul(slot, e.idx(H)), e.idx(hb));
+    std::string idx =
+        e.mul(e.add(e.mul(slot, e.idx(32)), lane), e.idx(vecsPerStep * 4));
     return e.op("vector.load " + wst + "[" + e.add(idx, e.idx(4 * v)) +
                 "] {alignment = 16} : " + wgI32 + ", vector<4xi32>");
   };
@@ -736,15 +876,17 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                            "] {numTiles = 4 : i32, transpose = false} : " +
                            wgF16 + " -> vector<4x2xf16>"));
     }
-    std::string sv = cfg.scaleAfter ? "" : "%ld" + std::to_string(nW + u);
+    for (unsigned hb = 0; hb < H; ++hb) {
+    std::string sv =
+        cfg.scaleAfter ? "" : "%ld" + std::to_string(nW + hb * nSper + u);
     // Per-tile zero-point constants: zlo = 1024 + z, zhi = -(64 + z).
     std::string zlo, zhi;
     if (cfg.symmetric) {
       zlo = e.constant("dense<" + f16(1024 + zSym) + "> : vector<8xf16>");
       zhi = e.constant("dense<" + f16(-(64 + zSym)) + "> : vector<8xf16>");
     } else {
-      std::string zv =
-          "%ld" + std::to_string(nW + nS + (cfg.scaleAfter ? 0 : u));
+      std::string zv = "%ld" + std::to_string(nW + nS + hb * nZper +
+                                              (cfg.scaleAfter ? 0 : u));
       zlo = e.op("arith.addf " + zv + ", " +
                  e.constant("dense<" + f16(1024) + "> : vector<8xf16>") +
                  " : vector<8xf16>");
@@ -808,7 +950,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::vector<std::pair<std::string, std::string>> lohi(8);
     std::vector<unsigned> lohiOff(8);
     if (cfg.bits == 4) {
-      std::string w = weightVec(u, 0);
+      std::string w = weightVec(u, hb, 0);
       std::vector<int> even = {0, 0, 2, 2, 4, 4, 6, 6};
       std::vector<int> odd = {1, 1, 3, 3, 5, 5, 7, 7};
       std::string sE = shuffle(sv, even), sO = shuffle(sv, odd);
@@ -828,7 +970,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       }
     } else {
       for (unsigned half = 0; half < 2; ++half) {
-        std::string w = weightVec(u, half);
+        std::string w = weightVec(u, hb, half);
         std::vector<int> m;
         for (int j = 0; j < 4; ++j)
           m.push_back(4 * half + j), m.push_back(4 * half + j);
@@ -861,16 +1003,18 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       std::string b = e.op("vector.insert " + p1 + ", " + b0 +
                            " [1] : vector<2xf16> into vector<2x2xf16>");
       for (unsigned i = 0; i < cfg.mTiles; ++i) {
-        unsigned a = i * 8 + t;
+        unsigned a = (i * H + hb) * 8 + t;
         dst[a] = e.op("nvgpu.mma.sync(" + afrag[i] + ", " + b + ", " + dst[a] +
                       ") {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, "
                       "vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>");
       }
     }
+    } // halves
   }
   if (cfg.scaleAfter) {
+    for (unsigned hb = 0; hb < H; ++hb)
     for (unsigned t = 0; t < 8; ++t) {
-      std::string sv = "%ld" + std::to_string(nW + t / 4);
+      std::string sv = "%ld" + std::to_string(nW + hb * nSper + t / 4);
       unsigned o = (t % 4) * 2;
       std::string s2 = e.op("vector.shuffle " + sv + ", " + sv + " [" +
                             std::to_string(o) + ", " + std::to_string(o + 1) +
@@ -882,7 +1026,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       std::string sb = e.op("vector.insert " + s2f + ", " + sb0 +
                             " [1] : vector<2xf32> into vector<2x2xf32>");
       for (unsigned i = 0; i < cfg.mTiles; ++i) {
-        unsigned a = i * 8 + t;
+        unsigned a = (i * H + hb) * 8 + t;
         std::string m = e.op("arith.mulf " + tmp[a] + ", " + sb +
                              " fastmath<contract> : vector<2x2xf32>");
         acc[a] = e.op("arith.addf " + acc[a] + ", " + m +
@@ -906,21 +1050,22 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   } else {
   // ---- in-block reduction over warps (fixed order) -----------------------
   e.line("gpu.barrier");
-  std::string redElems = e.idx(cfg.warps * rows * kBlockN);
+  std::string redElems = e.idx(cfg.warps * rows * tileCols);
   std::string red = e.op("memref.view " + smem + "[" + e.idx(0) + "][" +
                          redElems + "] : " + wgI8 + " to " + wgF32);
   std::string rowLane = laneQ;
   std::string colLane = e.mul(e.rem(lane, e.idx(4)), e.idx(2));
   std::string warpRow = e.mul(warp, e.idx(rows));
   for (unsigned i = 0; i < cfg.mTiles; ++i)
+    for (unsigned hb = 0; hb < H; ++hb)
     for (unsigned t = 0; t < 8; ++t) {
-      std::string a = loop + "#" + std::to_string(i * 8 + t);
+      std::string a = loop + "#" + std::to_string((i * H + hb) * 8 + t);
       for (unsigned h = 0; h < 2; ++h) {
         std::string v = e.op("vector.extract " + a + "[" + std::to_string(h) +
                              "] : vector<2xf32> from vector<2x2xf32>");
         std::string r = e.add(warpRow, e.add(rowLane, e.idx(16 * i + 8 * h)));
-        std::string idx = e.add(e.mul(r, e.idx(kBlockN)),
-                                e.add(colLane, e.idx(8 * t)));
+        std::string idx = e.add(e.mul(r, e.idx(tileCols)),
+                                e.add(colLane, e.idx(64 * hb + 8 * t)));
         e.line("vector.store " + v + ", " + red + "[" + idx + "] : " + wgF32 +
                ", vector<2xf32>");
       }
@@ -930,7 +1075,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // Flag word for the split-K "last block reduces" protocol lives after the
   // larger of the two regions; its offset depends on the split length.
   std::string aBytes = e.mul(aElems, e.idx(2));
-  std::string redBytes = e.idx(cfg.warps * rows * kBlockN * 4);
+  std::string redBytes = e.idx(cfg.warps * rows * tileCols * 4);
   std::string big = e.op("arith.maxui " + e.add(aBytes, e.idx(wBytes)) +
                          ", " + redBytes + " : index");
   std::string flagByte =
@@ -940,15 +1085,15 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
 
   std::string mLeft = e.sub("%M", m0);
   std::string rowsValid = e.minu(mLeft, e.idx(rows));
-  std::string outElems = e.mul(rowsValid, e.idx(kBlockN));
-  std::string nbCol = e.mul(nb, e.idx(kBlockN));
+  std::string outElems = e.mul(rowsValid, e.idx(tileCols));
+  std::string nbCol = e.mul(nb, e.idx(tileCols));
   std::string single = e.cmp("eq", "%nsplit", e.idx(1));
 
   auto sumWarps = [&](const std::string &row, const std::string &col) {
     std::string s = e.constant("0.0 : f32");
     for (unsigned w = 0; w < cfg.warps; ++w) {
       std::string idx =
-          e.add(e.mul(e.add(row, e.idx(w * rows)), e.idx(kBlockN)), col);
+          e.add(e.mul(e.add(row, e.idx(w * rows)), e.idx(tileCols)), col);
       std::string x = e.op("memref.load " + red + "[" + idx + "] : " + wgF32);
       s = e.op("arith.addf " + s + ", " + x + " : f32");
     }
@@ -962,8 +1107,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
            nthreads + " {");
     ++e.indent;
-    std::string row = e.div(el, e.idx(kBlockN));
-    std::string col = e.rem(el, e.idx(kBlockN));
+    std::string row = e.div(el, e.idx(tileCols));
+    std::string col = e.rem(el, e.idx(tileCols));
     std::string n = e.add(nbCol, col);
     std::string s = sumWarps(row, col);
     std::string inN = e.cmp("ult", n, "%N");
@@ -998,15 +1143,15 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string partByte =
         e.mul(e.div(e.add(bigMax, e.idx(15)), e.idx(16)), e.idx(16));
     std::string part = e.op("memref.view " + smem + "[" + partByte + "][" +
-                            e.idx(rows * kBlockN) + "] : " + wgI8 + " to " +
+                            e.idx(rows * tileCols) + "] : " + wgI8 + " to " +
                             wgF32);
     std::string el = e.fresh();
     e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
            nthreads + " {");
     ++e.indent;
     {
-      std::string row = e.div(el, e.idx(kBlockN));
-      std::string col = e.rem(el, e.idx(kBlockN));
+      std::string row = e.div(el, e.idx(tileCols));
+      std::string col = e.rem(el, e.idx(tileCols));
       e.line("memref.store " + sumWarps(row, col) + ", " + part + "[" + el +
              "] : " + wgF32);
     }
@@ -1018,44 +1163,22 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         e.op("memref.extract_aligned_pointer_as_index " + smem + " : " +
              wgI8 + " -> index");
     std::string partBase = e.add(baseIdx, partByte);
-    std::string el2 = e.fresh();
-    std::string startEl = e.add(e.mul(split, nthreads), tid);
-    std::string stride2 = e.mul(nthreads, "%nsplit");
-    e.line("scf.for " + el2 + " = " + startEl + " to " + outElems + " step " +
-           stride2 + " {");
-    ++e.indent;
-    {
-      std::string row = e.div(el2, e.idx(kBlockN));
-      std::string col = e.rem(el2, e.idx(kBlockN));
-      std::string n = e.add(nbCol, col);
-      std::string addr = e.op(
-          "arith.index_cast " + e.add(partBase, e.mul(el2, e.idx(4))) +
-          " : index to i64");
-      std::string ptr =
-          e.op("llvm.inttoptr " + addr + " : i64 to !llvm.ptr<3>");
-      std::string r = e.fresh(), accS = e.fresh(), res = e.fresh();
-      e.line(res + " = scf.for " + r + " = " + e.idx(0) + " to %nsplit step " +
-             e.idx(1) + " iter_args(" + accS + " = " +
-             e.constant("0.0 : f32") + ") -> (f32) {");
-      ++e.indent;
-      std::string r32 = e.op("arith.index_cast " + r + " : index to i32");
-      std::string rp = e.op("nvvm.mapa " + ptr + ", " + r32 +
-                            " : !llvm.ptr<3> -> !llvm.ptr<7>");
-      std::string x = e.op("llvm.load " + rp + " : !llvm.ptr<7> -> f32");
-      std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
-      e.line("scf.yield " + s2 + " : f32");
-      --e.indent;
-      e.line("}");
-      e.line("scf.if " + e.cmp("ult", n, "%N") + " {");
-      ++e.indent;
-      std::string h = e.op("arith.truncf " + res + " : f32 to f16");
-      e.line("memref.store " + h + ", %out[" +
-             e.add(e.mul(e.add(m0, row), "%N"), n) + "] : memref<?xf16>");
-      --e.indent;
-      e.line("}");
-    }
-    --e.indent;
-    e.line("}");
+    // Rank r reduces elements r * threads + tid, stepping over the ranks.
+    emitSplitSumStore(
+        e, e.add(e.mul(split, nthreads), tid), e.mul(nthreads, "%nsplit"),
+        outElems, tileCols, nbCol, m0,
+        [&](const std::string &r, const std::string &el, const std::string &,
+            const std::string &) {
+          std::string addr = e.op("arith.index_cast " +
+                                  e.add(partBase, e.mul(el, e.idx(4))) +
+                                  " : index to i64");
+          std::string ptr =
+              e.op("llvm.inttoptr " + addr + " : i64 to !llvm.ptr<3>");
+          std::string r32 = e.op("arith.index_cast " + r + " : index to i32");
+          std::string rp = e.op("nvvm.mapa " + ptr + ", " + r32 +
+                                " : !llvm.ptr<3> -> !llvm.ptr<7>");
+          return e.op("llvm.load " + rp + " : !llvm.ptr<7> -> f32");
+        });
     // No block may leave (freeing its shared memory) while others read it.
     e.line("nvvm.cluster.arrive {aligned}");
     e.line("nvvm.cluster.wait {aligned}");
@@ -1065,8 +1188,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
            nthreads + " {");
     ++e.indent;
-    std::string row = e.div(el, e.idx(kBlockN));
-    std::string col = e.rem(el, e.idx(kBlockN));
+    std::string row = e.div(el, e.idx(tileCols));
+    std::string col = e.rem(el, e.idx(tileCols));
     std::string s = sumWarps(row, col);
     std::string widx = e.add(
         e.mul(e.add(e.mul(split, "%M"), e.add(m0, row)), np),
@@ -1080,10 +1203,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string cidx = e.add(e.mul(mb, gx), nb);
     e.line("scf.if " + t0 + " {");
     ++e.indent;
-    e.line(kFenceGpu);
-    std::string old = e.op("memref.atomic_rmw addi " + e.i32(1) + ", %cnt[" +
-                           cidx + "] : (i32, memref<?xi32>) -> i32");
-    e.line(kFenceGpu);
+    std::string old = emitArrive(e, cidx);
     e.line("memref.store " + old + ", " + flag + "[" + e.idx(0) + "] : " +
            wgI32);
     --e.indent;
@@ -1095,35 +1215,11 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string isLast = e.cmp("eq", lastI, e.sub("%nsplit", e.idx(1)));
     e.line("scf.if " + isLast + " {");
     ++e.indent;
-    std::string el2 = e.fresh();
-    e.line("scf.for " + el2 + " = " + tid + " to " + outElems + " step " +
-           nthreads + " {");
-    ++e.indent;
-    std::string row2 = e.div(el2, e.idx(kBlockN));
-    std::string col2 = e.rem(el2, e.idx(kBlockN));
-    std::string n2 = e.add(nbCol, col2);
-    std::string inN = e.cmp("ult", n2, "%N");
-    e.line("scf.if " + inN + " {");
-    ++e.indent;
-    std::string sp = e.fresh(), accS = e.fresh(), res = e.fresh();
-    e.line(res + " = scf.for " + sp + " = " + e.idx(0) + " to %nsplit step " +
-           e.idx(1) + " iter_args(" + accS + " = " + e.constant("0.0 : f32") +
-           ") -> (f32) {");
-    ++e.indent;
-    std::string widx2 = e.add(
-        e.mul(e.add(e.mul(sp, "%M"), e.add(m0, row2)), np), n2);
-    std::string x = e.op("memref.load %ws[" + widx2 + "] : memref<?xf32>");
-    std::string s2 = e.op("arith.addf " + accS + ", " + x + " : f32");
-    e.line("scf.yield " + s2 + " : f32");
-    --e.indent;
-    e.line("}");
-    std::string h = e.op("arith.truncf " + res + " : f32 to f16");
-    e.line("memref.store " + h + ", %out[" +
-           e.add(e.mul(e.add(m0, row2), "%N"), n2) + "] : memref<?xf16>");
-    --e.indent;
-    e.line("}");
-    --e.indent;
-    e.line("}");
+    emitSplitSumStore(e, tid, nthreads, outElems, tileCols, nbCol, m0,
+                      [&](const std::string &sp, const std::string &,
+                          const std::string &grow, const std::string &n) {
+                        return loadWorkspace(e, np, sp, grow, n);
+                      });
     e.line("scf.if " + t0 + " {");
     ++e.indent;
     e.line("memref.store " + e.i32(0) + ", %cnt[" + cidx +

@@ -68,6 +68,10 @@ int qmrt_cuda_set_pdl(qmrt_cuda_ctx *ctx, int on);
  * streama=1): -1 = as the tile table says (default), 0 = never, 1 = where
  * one exists for the plan's kernel family. Returns the old setting. */
 int qmrt_cuda_set_stream_a(qmrt_cuda_ctx *ctx, int pref);
+/* 128-column kernels (manifest ncols=128; warps split K): -1 = as the tile
+ * table says (default), 0 = never, 1 = where one exists for the plan's
+ * kernel family. Returns the old setting. */
+int qmrt_cuda_set_wide(qmrt_cuda_ctx *ctx, int pref);
 
 int qmrt_cuda_alloc(qmrt_cuda_ctx *ctx, size_t bytes, qmrt_devptr *out);
 int qmrt_cuda_free(qmrt_cuda_ctx *ctx, qmrt_devptr p);

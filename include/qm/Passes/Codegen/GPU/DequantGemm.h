@@ -20,9 +20,9 @@ namespace mlir {
 class MLIRContext;
 namespace qm::gpu {
 
-/// One kernel variant. The tile is (16 * mTiles) x 64 x (16 * warps * unroll)
-/// per block iteration; the K range of a block (its split) is a launch
-/// argument.
+/// One kernel variant. The tile is (16 * mTiles) x tileCols() x
+/// (16 * warps * unroll) per block iteration (columns x warps when warps
+/// split N); the K range of a block (its split) is a launch argument.
 struct DequantGemmConfig {
   unsigned bits = 4;         ///< 4 or 8.
   bool symmetric = true;     ///< zero point 2^(bits-1) when true.
@@ -51,6 +51,12 @@ struct DequantGemmConfig {
   /// shared memory no longer grows with the split length, and the first
   /// mma waits for one chunk. One block barrier per chunk.
   bool streamA = false;
+  /// 128-column blocks (warps split K): every warp covers two adjacent
+  /// 64-column blocks of the packed layout (two 16-byte weight loads, 16
+  /// accumulators per k-step), so each activation fragment feeds 16 mma
+  /// and the block's activation traffic is amortized over twice the
+  /// columns. Scale-after-mma kernels of one m16 tile only.
+  bool wideN = false;
   /// Programmatic dependent launch (sm_90+): signal dependents at entry,
   /// fetch weights and scales, then wait for the previous grid before the
   /// activations. Set per chip by the generator (same kernel names); the
@@ -63,9 +69,13 @@ struct DequantGemmConfig {
   /// Steps of 16 in K one block iteration covers (the packer pads K to it).
   unsigned chunkSteps() const { return splitN ? unroll : warps * unroll; }
   unsigned threads() const { return warps * 32; }
+  /// 64-column packed blocks each warp reads per k-step.
+  unsigned halves() const { return wideN ? 2 : 1; }
+  /// Output columns of the block's tile (per warp when warps split N).
+  unsigned tileCols() const { return 64 * halves(); }
   /// Bytes of one chunk of packed weights (all warps).
   unsigned chunkBytes() const {
-    return warps * unroll * 32 * 16 * (bits == 4 ? 1 : 2);
+    return warps * unroll * 32 * 16 * (bits == 4 ? 1 : 2) * halves();
   }
   std::string kernelName() const;
   /// Dynamic shared memory (bytes) for `stepsPerSplit` k16-steps.
