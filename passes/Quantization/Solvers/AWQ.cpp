@@ -30,12 +30,16 @@ double mlir::qm::solvers::outputError(const float *a, const float *b,
   return err;
 }
 
-/// Fake-quantizes (quantize then dequantize) an N x K weight with RTN.
+/// Fake-quantizes (quantize then dequantize) an N x K weight with min-max
+/// RTN. The searches rank their ~40 candidates per weight this way; a range
+/// search (QuantizerConfig::rangeSteps) inside every trial would cost 80
+/// group quantizations each, so it runs once, in the final quantization.
 static std::vector<float> fakeQuantize(const float *w, int64_t n, int64_t k,
                                        const QuantizerConfig &quant) {
-  return quantizeRTN(w, n, k, quant).dequantize();
+  QuantizerConfig minMax = quant;
+  minMax.rangeSteps = 0;
+  return quantizeRTN(w, n, k, minMax).dequantize();
 }
-
 std::vector<double> mlir::qm::solvers::scaleHessian(
     const double *h, int64_t k, const std::vector<float> &scales) {
   std::vector<double> out(k * k);
