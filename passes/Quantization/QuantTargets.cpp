@@ -86,7 +86,9 @@ static bool reachesReturn(Value v, int depth = 0) {
   return false;
 }
 
-std::vector<QuantTarget> mlir::qm::findQuantTargets(ModuleOp module) {
+std::vector<QuantTarget>
+mlir::qm::findQuantTargets(ModuleOp module,
+                           std::vector<std::string> *quantized) {
   // Row counts of constant tables that are gathered (embeddings).
   llvm::DenseSet<int64_t> vocabSizes;
   module.walk([&](qgraph::GatherOp gather) {
@@ -98,9 +100,31 @@ std::vector<QuantTarget> mlir::qm::findQuantTargets(ModuleOp module) {
         vocabSizes.insert(t.getDimSize(0));
   });
 
+  // Every linear in program order: the float targets, and the matmuls an
+  // earlier call already quantized (qweight.matmul), which still count in
+  // the layer structure so that names do not shift as layers get quantized
+  // one at a time (sequential GPTQ/AWQ).
+  struct Linear {
+    int64_t target; // index into `targets`, or -1 for a quantized matmul
+    Value input;
+    bool isHead;
+    Operation *op;
+  };
   std::vector<QuantTarget> targets;
+  std::vector<Linear> linears;
   int64_t counter = 0, transposedCounter = 0;
-  module.walk([&](qgraph::MatMulOp matmul) {
+  module.walk([&](Operation *op) {
+    if (auto qmm = dyn_cast<qweight::MatMulOp>(op)) {
+      int64_t n = qmm.getWeight().getType().getN();
+      linears.push_back({-1, qmm.getX(),
+                         vocabSizes.contains(n) ||
+                             reachesReturn(qmm.getResult()),
+                         qmm});
+      return;
+    }
+    auto matmul = dyn_cast<qgraph::MatMulOp>(op);
+    if (!matmul)
+      return;
     QuantTarget t;
     t.weight = findWeightConstant(matmul, t.transposed);
     if (!t.weight)
@@ -120,6 +144,8 @@ std::vector<QuantTarget> mlir::qm::findQuantTargets(ModuleOp module) {
       t.tag = "matmul_t" + std::to_string(transposedCounter++);
     }
     t.isHead = vocabSizes.contains(t.n) || reachesReturn(matmul.getResult());
+    linears.push_back(
+        {(int64_t)targets.size(), activationSource(matmul), t.isHead, matmul});
     targets.push_back(std::move(t));
   });
 
@@ -127,15 +153,14 @@ std::vector<QuantTarget> mlir::qm::findQuantTargets(ModuleOp module) {
   // first appearance, must follow the pattern 3 (q,k,v), 1 (o), 2 (gate,
   // up), 1 (down).
   llvm::DenseMap<Value, int64_t> groupOf;
-  std::vector<std::vector<size_t>> groups;
-  for (size_t i = 0; i < targets.size(); ++i) {
-    if (targets[i].isHead)
+  std::vector<std::vector<int64_t>> groups; // indices into `linears`
+  for (auto [i, lin] : llvm::enumerate(linears)) {
+    if (lin.isHead)
       continue;
-    Value src = activationSource(targets[i].matmul);
-    auto [it, inserted] = groupOf.try_emplace(src, (int64_t)groups.size());
+    auto [it, inserted] = groupOf.try_emplace(lin.input, (int64_t)groups.size());
     if (inserted)
       groups.emplace_back();
-    groups[it->second].push_back(i);
+    groups[it->second].push_back((int64_t)i);
   }
   static const size_t kPattern[4] = {3, 1, 2, 1};
   static const LinearRole kRoles[4][3] = {
@@ -146,18 +171,37 @@ std::vector<QuantTarget> mlir::qm::findQuantTargets(ModuleOp module) {
   bool layered = !groups.empty() && groups.size() % 4 == 0;
   for (size_t g = 0; layered && g < groups.size(); ++g)
     layered = groups[g].size() == kPattern[g % 4];
+  auto structuralName = [](int64_t layer, int stage, LinearRole role) {
+    return "layers." + std::to_string(layer) +
+           (stage < 2 ? ".self_attn." : ".mlp.") + getRoleName(role).str();
+  };
   if (layered) {
     for (size_t g = 0; g < groups.size(); ++g)
       for (size_t j = 0; j < groups[g].size(); ++j) {
-        QuantTarget &t = targets[groups[g][j]];
-        t.layer = (int64_t)(g / 4);
-        t.stage = (int)(g % 4);
-        t.role = kRoles[g % 4][j];
-        t.name = "layers." + std::to_string(t.layer) +
-                 (t.stage < 2 ? ".self_attn." : ".mlp.") +
-                 getRoleName(t.role).str();
+        const Linear &lin = linears[groups[g][j]];
+        int64_t layer = (int64_t)(g / 4);
+        int stage = (int)(g % 4);
+        LinearRole role = kRoles[g % 4][j];
+        if (lin.target < 0) {
+          if (quantized)
+            quantized->push_back(structuralName(layer, stage, role));
+          continue;
+        }
+        QuantTarget &t = targets[lin.target];
+        t.layer = layer;
+        t.stage = stage;
+        t.role = role;
+        t.name = structuralName(layer, stage, role);
       }
   }
+  if (quantized)
+    for (const Linear &lin : linears)
+      if (lin.target < 0) {
+        if (lin.isHead)
+          quantized->push_back("lm_head");
+        if (std::string tag = getMatmulName(lin.op); !tag.empty())
+          quantized->push_back(tag);
+      }
   for (QuantTarget &t : targets)
     if (t.isHead) {
       t.role = LinearRole::Head;
@@ -171,7 +215,8 @@ std::vector<QuantTarget> mlir::qm::findQuantTargets(ModuleOp module) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult mlir::qm::applyConfigFile(ModuleOp module, StringRef path,
-                                        std::vector<QuantTarget> &targets) {
+                                        std::vector<QuantTarget> &targets,
+                                        ArrayRef<std::string> quantized) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)
     return mlir::emitError(module.getLoc())
@@ -201,6 +246,10 @@ LogicalResult mlir::qm::applyConfigFile(ModuleOp module, StringRef path,
     for (QuantTarget &t : targets)
       if ((!t.name.empty() && glob->match(t.name)) || glob->match(t.tag))
         matched.push_back(&t);
+    if (matched.empty() && llvm::any_of(quantized, [&](const std::string &n) {
+          return glob->match(n);
+        }))
+      continue; // only linears quantized by an earlier stage
     if (matched.empty())
       return where() << "'" << words[0]
                      << "' matches no quantizable matmul ("
@@ -249,11 +298,12 @@ LogicalResult mlir::qm::applyConfigFile(ModuleOp module, StringRef path,
 FailureOr<std::vector<QuantTarget>>
 mlir::qm::collectQuantTargets(ModuleOp module,
                               const WeightQuantOptions &options) {
-  std::vector<QuantTarget> targets = findQuantTargets(module);
+  std::vector<std::string> quantized;
+  std::vector<QuantTarget> targets = findQuantTargets(module, &quantized);
   for (QuantTarget &t : targets)
     t.config = options.config;
   if (!options.configFile.empty() &&
-      failed(applyConfigFile(module, options.configFile, targets)))
+      failed(applyConfigFile(module, options.configFile, targets, quantized)))
     return failure();
   std::vector<llvm::GlobPattern> only;
   for (const std::string &pattern : options.only) {

@@ -124,6 +124,11 @@ static cl::opt<bool>
     awqClip("awq-clip", cl::init(true),
             cl::desc("AWQ clipping search (--awq-clip=false turns it off)"),
             cl::cat(toolOptions));
+static cl::opt<bool> awqReport(
+    "awq-report",
+    cl::desc("AWQ prints, per scaled input, the chosen alpha and the error "
+             "before and after (remarks on stderr)"),
+    cl::cat(toolOptions));
 static cl::opt<int64_t> awqLayerWindows(
     "awq-layer-windows", cl::init(0),
     cl::desc("AWQ ranks the scales of norm-fed groups (q/k/v, gate/up) by "
@@ -186,6 +191,14 @@ int main(int argc, char **argv) {
   registerOnnxImportDialects(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
+  // Remarks (--awq-report) go to stderr; errors and warnings keep the
+  // default handling.
+  ScopedDiagnosticHandler remarks(&ctx, [](Diagnostic &diag) {
+    if (diag.getSeverity() != DiagnosticSeverity::Remark)
+      return failure();
+    llvm::errs() << "quant-quantize: remark: " << diag << "\n";
+    return success();
+  });
 
   bool awq = method == "awq" || method == "awq+gptq";
   // `calibrate`: every method but RTN runs the model on calibration text.
@@ -327,6 +340,7 @@ int main(int argc, char **argv) {
         awqOptions.clip = awqClip;
         awqOptions.clipSteps = awqClipSteps;
         awqOptions.blockError = awqBlockError;
+        awqOptions.report = awqReport;
         if (awqLayerWindows > 0 && layerwise)
           awqOptions.layerOutput = [&](ModuleOp m, std::vector<float> &out) {
             return layerwise->runCurrentLayer(m, awqLayerWindows, out);

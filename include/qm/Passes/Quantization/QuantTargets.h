@@ -89,8 +89,13 @@ arith::ConstantOp findWeightConstant(qgraph::MatMulOp matmul, bool &transposed);
 /// 2-D float weight (directly, through qgraph.identity, or through a 2-D
 /// qgraph.transpose), in program order, and names them. The output head
 /// (N equal to the row count of a gathered constant table, or a result
-/// that reaches the function's return) is marked `isHead`.
-std::vector<QuantTarget> findQuantTargets(ModuleOp module);
+/// that reaches the function's return) is marked `isHead`. Matmuls already
+/// quantized (qweight.matmul) keep their place in the layer structure, so a
+/// name is the same before and after earlier layers are quantized; their
+/// names and tags go to `quantized` when given.
+std::vector<QuantTarget>
+findQuantTargets(ModuleOp module,
+                 std::vector<std::string> *quantized = nullptr);
 
 /// Options shared by the weight quantization passes.
 struct WeightQuantOptions {
@@ -136,8 +141,11 @@ FailureOr<int64_t> quantizeWeights(ModuleOp module,
 FailureOr<std::vector<float>> readTargetWeight(const QuantTarget &target);
 
 /// Applies the config file at `path` to `targets` (sets config and skip).
+/// A pattern must match a target, or one of the names or tags in
+/// `quantized` (linears an earlier stage quantized already).
 LogicalResult applyConfigFile(ModuleOp module, StringRef path,
-                              std::vector<QuantTarget> &targets);
+                              std::vector<QuantTarget> &targets,
+                              ArrayRef<std::string> quantized = {});
 
 } // namespace mlir::qm
 
