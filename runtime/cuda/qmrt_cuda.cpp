@@ -297,6 +297,9 @@ static const int kDefaultWarps = 4;
 static const int kDefaultBlocksPerSm = 3;
 // blocks_per_sm value that asks for the one-wave split rule.
 static const int kOneWave = 99;
+// One wave with the fewest splits: the largest k per split (an even
+// division of K's chunks) whose grid still fits one wave.
+static const int kOneWaveFewest = 98;
 // Activation tile (rows x K-slice) kept in shared memory per block.
 static const int64_t kMaxActivationBytes = 96 * 1024;
 
@@ -365,7 +368,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   int best = -1;
   if (warps <= 0)
     warps = kDefaultWarps;
-  // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7-v9,
+  // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7-v10,
   // results/h100_sweep_v7.jsonl, h100_sweep_v8.jsonl and, for M = 5..16 on
   // K < 8192, h100_sweep_v9b.jsonl). Classes: "wide"
   // N >= 16384; "deep" K >= 8192 and N < 16384 ("big" when K*N >= 2e8);
@@ -376,11 +379,13 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   //            wide: <= 1024 k per split, warps split N, 2 blocks/SM
   //            (streamed from M = 3; K >= 8192: 4 blocks/SM); at M = 1
   //            with K >= 8192 warps split K, 3 blocks/SM.
-  //   M <= 8:  small: one wave, streamed; deep: one wave (big: warps
-  //            split N; else streamed); wide: 128-column blocks, streamed,
-  //            one wave (K >= 8192: 64 columns, 3 blocks/SM, streamed,
-  //            <= 2048 k per split).
-  //   M <= 16: small: one wave, streamed; deep: one wave, streamed (big:
+  //   M <= 8:  small: one wave, streamed, whole-slice (`_s9`) kernel
+  //            (v10); deep: one wave (big: warps split N; else streamed);
+  //            wide: 128-column blocks, streamed, one wave (K >= 8192: 64
+  //            columns, 3 blocks/SM, streamed, <= 2048 k per split).
+  //   M <= 16: small: streamed whole-slice kernel, the fewest splits (an
+  //            even division of K's chunks) that keep one wave (v10);
+  //            deep: one wave, streamed (big:
   //            warps split N, 4 blocks/SM, <= 2048 k); wide: one wave,
   //            <= 2048 k per split, warps split N (K >= 8192: warps split
   //            K, streamed).
@@ -425,7 +430,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       else
         tStreamA = 1;
     } else {
-      tBps = kOneWave, tStreamA = 1;
+      tBps = kOneWave, tStreamA = 1, tDeep = 1;
     }
   } else if (M <= 16) {
     if (wide) {
@@ -440,7 +445,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       else
         tBps = kOneWave, tStreamA = 1;
     } else {
-      tBps = kOneWave, tStreamA = 1;
+      tBps = kOneWaveFewest, tStreamA = 1, tDeep = 1;
     }
   } else if (M <= 32) {
     if (wide || deep)
@@ -570,7 +575,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     cpsCap = std::min<int64_t>(
         cpsCap, std::max<int64_t>(1, tMaxK / (16 * chunkSteps)));
   cps = std::min(cps, cpsCap);
-  if (blocksPerSm == kOneWave) {
+  if (blocksPerSm == kOneWave || blocksPerSm == kOneWaveFewest) {
     // As many splits as keep every block resident in one wave: the
     // smallest k per split whose grid fits the occupancy that its shared
     // memory and the kernel's registers allow.
@@ -585,15 +590,32 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                  dynMax));
       kk.smemConfigured = dynMax;
     }
-    for (cps = 1; cps < cpsCap; ++cps) {
-      int64_t sp = (kChunks + cps - 1) / cps;
+    auto oneWave = [&](int64_t q, bool *fits) -> int {
+      int64_t sp = (kChunks + q - 1) / q;
       int occ = 0;
       QMRT_CU(cuOccupancyMaxActiveBlocksPerMultiprocessor(
-          &occ, kk.fn, 32 * kk.warps,
-          sharedBytes(kk, cps * chunkSteps, M)));
-      if (nBlocks * mBlocks * sp <= int64_t(c->smCount) * occ)
+          &occ, kk.fn, 32 * kk.warps, sharedBytes(kk, q * chunkSteps, M)));
+      *fits = nBlocks * mBlocks * sp <= int64_t(c->smCount) * occ;
+      return 0;
+    };
+    bool fits = false;
+    for (cps = 1; cps < cpsCap; ++cps) {
+      if (oneWave(cps, &fits))
+        return 1;
+      if (fits)
         break;
     }
+    if (blocksPerSm == kOneWaveFewest && kk.stages > 3)
+      for (int64_t q = cpsCap; q > cps; --q) {
+        if (kChunks % q != 0)
+          continue;
+        if (oneWave(q, &fits))
+          return 1;
+        if (fits) {
+          cps = q;
+          break;
+        }
+      }
   }
   if (maxChunks < 0) // exactly -maxChunks chunks per split, within the caps
     cps = std::min<int64_t>({-int64_t(maxChunks), cpsCap, kChunks});

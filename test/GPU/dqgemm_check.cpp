@@ -198,10 +198,7 @@ int main(int argc, char **argv) {
       // block's weight slice in shared memory) where the family has them:
       // up to 8 chunks per split (whole K = 4096 in one block), and
       // streamed activations with 3 chunks per split (uneven last split).
-      // Variants 14 and 15 use the register-capped kernels (v10, `_r8` with
-      // one chunk per split, `_r6` with streamed activations and 3).
-      for (int variant :
-           {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}) {
+      for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -228,15 +225,7 @@ int main(int argc, char **argv) {
             x.join();
         }
         qmrt_cuda_plan plan;
-        if (variant >= 14) {
-          qmrt_cuda_set_min_blocks(ctx, variant == 14 ? 8 : 6);
-          qmrt_cuda_set_stream_a(ctx, variant == 15 ? 1 : 0);
-          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 14 ? -1 : -3,
-                                       0, 0, /*split_n=*/0, -1,
-                                       /*cluster=*/0, &plan));
-          qmrt_cuda_set_stream_a(ctx, -1);
-          qmrt_cuda_set_min_blocks(ctx, -1);
-        } else if (variant >= 12) {
+        if (variant >= 12) {
           qmrt_cuda_set_deep(ctx, 1);
           qmrt_cuda_set_stream_a(ctx, variant == 13 ? 1 : 0);
           CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 12 ? -8 : -3,
@@ -329,7 +318,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     const int links = 6;
-    std::vector<int> pdls = {1}, variants = {0, 1, 5, 6, 7, 8, 9};
+    std::vector<int> pdls = {1}, variants = {0, 1, 5, 6, 7, 8};
     std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 16, 40};
     if (chainsOnly)
       pdls = {1, 0}, variants = {0, 1, 2, 3, 4}, chainK = {1024, 2048, 4096},
@@ -371,11 +360,6 @@ int main(int argc, char **argv) {
             qmrt_cuda_set_wide(ctx, 1);
             CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
             qmrt_cuda_set_wide(ctx, -1);
-          } else if (variant == 9) { // register-capped, one chunk per split
-            qmrt_cuda_set_min_blocks(ctx, 8);
-            CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, -1, 0, 0, 0, -1,
-                                         /*cluster=*/0, &plan));
-            qmrt_cuda_set_min_blocks(ctx, -1);
           } else if (variant == 7 || variant == 8) { // whole-slice kernels
             qmrt_cuda_set_deep(ctx, 1);
             qmrt_cuda_set_stream_a(ctx, variant == 8 ? 1 : 0);

@@ -36,6 +36,10 @@ static cl::list<std::string>
 static cl::opt<bool> emitOnly("emit-mlir",
                               cl::desc("print the generated IR and stop"));
 static cl::opt<bool> noPtxas("no-ptxas", cl::desc("stop after PTX"));
+static cl::opt<bool> v9Set(
+    "v9-kernels",
+    cl::desc("the v9 kernel set (no whole-slice `_s9` kernels, stage "
+             "buffers not sized to the launch), for A/B runs"));
 static cl::opt<std::string> ptxFeatures("ptx-features", cl::init("+ptx80"),
                                         cl::desc("NVPTX features"));
 
@@ -69,7 +73,7 @@ int main(int argc, char **argv) {
     targets = {"sm_80", "sm_90"};
 
   std::vector<qm::gpu::DequantGemmConfig> configs;
-  for (auto &c : qm::gpu::defaultDequantGemmConfigs())
+  for (auto &c : qm::gpu::defaultDequantGemmConfigs(v9Set))
     if (filters.empty() || llvm::any_of(filters, [&](const std::string &f) {
           return StringRef(c.kernelName()).contains(f);
         }))

@@ -48,7 +48,9 @@ unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   return body + (cluster ? std::max(16u, rows * tileCols() * 4) : 16);
 }
 
-std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
+std::vector<DequantGemmConfig>
+mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
+  const bool wholeSlice = !v9Set;
   std::vector<DequantGemmConfig> out;
   for (unsigned bits : {4u, 8u})
     for (bool sym : {true, false})
@@ -59,8 +61,9 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
               for (bool cluster : {false, true})
                 for (bool streamA : {false, true})
                   for (bool wideN : {false, true})
-                    for (unsigned stages : {3u, 9u})
-                      for (unsigned minb : {0u, 6u, 8u}) {
+                    for (unsigned stages : {3u, 9u}) {
+            if (stages == 9 && !wholeSlice)
+              continue;
             if (scaleAfter && mt != 1)
               continue;
             // 128-column blocks: direct family, scale after the mma, one
@@ -83,14 +86,6 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
             if (stages == 9 && (bits != 4 || gather || mt != 1 || splitN ||
                                 cluster || wideN))
               continue;
-            // Register-capped kernels (`_r6`, `_r8`, v10: nvvm.minctasm, so
-            // 80 / 64 registers): 6 or 8 blocks per SM, so that the next
-            // PDL launch's blocks are resident (and fetch their weights)
-            // while this launch's blocks still run. 4-bit direct family,
-            // one m16 tile, scale after the mma, warps split K, 3 stages.
-            if (minb && (bits != 4 || gather || mt != 1 || splitN ||
-                         !scaleAfter || cluster || wideN || stages != 3))
-              continue;
             const unsigned warps = 4;
             DequantGemmConfig c;
             c.splitN = splitN;
@@ -105,7 +100,10 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
             c.warps = warps;
             c.unroll = kChunkK / 16 / c.warps;
             c.stages = stages;
-            c.minBlocksPerSm = minb;
+            c.fitStages = wholeSlice;
+            // (Register-capped `_r6` / `_r8` kernels, minBlocksPerSm = 6 /
+            // 8, measured 1.4-2.5x slower (spills; bench/gpu/NOTES.md v10c):
+            // not in the default set.)
             out.push_back(c);
           }
   return out;
@@ -504,12 +502,14 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // from the launch's split length so that every block of the launch (and
   // of a cluster) agrees on the layout.
   std::string nBufs = e.idx(S);
-  if (S && cfg.fitStages)
+  std::string wBytes = e.idx(S * cfg.chunkBytes());
+  if (S && cfg.fitStages) {
     nBufs = e.minu(e.idx(S),
                    e.op("arith.maxui " +
                         e.div(e.add("%sps", e.idx(chunk - 1)), e.idx(chunk)) +
                         ", " + e.idx(1) + " : index"));
-  const std::string wBytes = e.mul(nBufs, e.idx(cfg.chunkBytes()));
+    wBytes = e.mul(nBufs, e.idx(cfg.chunkBytes()));
+  }
   // Only min(M, rows) activation rows are allocated and loaded.
   std::string aRowsAlloc = e.minu("%M", e.idx(rows));
   // Streamed activations: S stages of [rows][chunk k + 8] next to the
@@ -524,7 +524,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string wst;
   if (S)
     wst = e.op("memref.view " + smem + "[" + e.idx(0) + "][" +
-               e.div(wBytes, e.idx(4)) + "] : " + wgI8 + " to " + wgI32);
+               (cfg.fitStages ? e.div(wBytes, e.idx(4))
+                              : e.idx(S * cfg.chunkBytes() / 4)) +
+               "] : " + wgI8 + " to " + wgI32);
 
   std::string nthreads = e.idx(cfg.threads());
   // ---- weight / scale loads of one chunk (register prefetch) ------------
