@@ -1,9 +1,12 @@
 #!/bin/bash
 # v10 final run on the GPU machine (one call, ~8 min): correctness suite on
-# the shipped cubin (the default kernel set, byte-identical to v9's) and on
-# the `--whole-slice` cubin, the benchmark with both peers and the floor,
+# gen/ and gen_ws/, the benchmark of gen/ with both peers and the floor,
 # then an A/B of the two cubins on the six shapes at M = 1, 8, 16 (same
-# runtime binaries, two passes each).
+# runtime binaries, two passes each; tags "v9" = gen/, "ws" = gen_ws/).
+# Second v10 call (h100_*_v10b, *_v10_v9cubin): gen/ = `quant-gpu-gen
+# --v9-kernels` (byte-identical to the v9 cubin), gen_ws/ = the v10 default
+# set. (The first, final call ran the same steps with gen/ = v10 and the
+# v9 cubin in the A/B, tags "v10" / "v9": h100_*_v10.*.)
 #   final_v10.sh <carry dir> <outdir>   (carry: bin/ lib/ gen/ gen_ws/ bench/)
 set -o pipefail
 D=$1; OUT=$2
