@@ -8,7 +8,8 @@
 //
 // usage: qm-dqgemm-bench <cubin> <manifest.txt> [K:N ...] [--m 1,8,16]
 //        [--pdl 0|1] [--cluster -1|0|1|2] [--max-chunks N] [--sweep]
-//        [--stream-a -1|0|1] [--wide -1|0|1]
+//        [--stream-a -1|0|1] [--wide -1|0|1] [--deep -1|0|1] [--minb -1|0|6|8]
+//        [--cps-list 1,2,4] (one plan per exact chunks-per-split value)
 //        [--read-ceiling read_ceiling_sm_90.cubin]
 // With --pdl 1 (default) consecutive launches in the graph overlap through
 // programmatic dependent launch where the kernels support it (sm_90).
@@ -155,7 +156,9 @@ int main(int argc, char **argv) {
   }
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
-  int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1;
+  int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1,
+      deep = -1, minb = -1;
+  std::vector<int> cpsList;
   bool sweep = false;
   const char *ceilingCubin = nullptr;
   for (int i = 3; i < argc; ++i) {
@@ -170,6 +173,13 @@ int main(int argc, char **argv) {
       sweep = true;
     } else if (a == "--stream-a" && i + 1 < argc) {
       streamA = std::atoi(argv[++i]);
+    } else if (a == "--minb" && i + 1 < argc) {
+      minb = std::atoi(argv[++i]);
+    } else if (a == "--deep" && i + 1 < argc) {
+      deep = std::atoi(argv[++i]);
+    } else if (a == "--cps-list" && i + 1 < argc) {
+      for (char *p = std::strtok(argv[++i], ","); p; p = std::strtok(nullptr, ","))
+        cpsList.push_back(std::atoi(p));
     } else if (a == "--wide" && i + 1 < argc) {
       wide = std::atoi(argv[++i]);
     } else if (a == "--pdl" && i + 1 < argc) {
@@ -192,6 +202,8 @@ int main(int argc, char **argv) {
   qmrt_cuda_set_pdl(ctx, pdl);
   qmrt_cuda_set_stream_a(ctx, streamA);
   qmrt_cuda_set_wide(ctx, wide);
+  qmrt_cuda_set_deep(ctx, deep);
+  qmrt_cuda_set_min_blocks(ctx, minb);
   CUdevice dev;
   CU(cuDeviceGet(&dev, 0));
   int l2 = 0;
@@ -236,6 +248,11 @@ int main(int argc, char **argv) {
       CHECK(qmrt_cuda_upload(ctx, da, a.data(), M * K * 2));
       struct Variant { int maxChunks, warps, bps, splitn, cluster; };
       std::vector<Variant> variants = {{maxChunks, 0, 0, -1, clusterPref}};
+      if (!cpsList.empty()) {
+        variants.clear();
+        for (int cps : cpsList)
+          variants.push_back({-cps, 0, 0, -1, clusterPref});
+      }
       if (sweep)
         for (int sn : {0, 1})
           for (int bps : {1, 2, 3, 4, 8, 99})

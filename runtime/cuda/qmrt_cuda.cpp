@@ -47,7 +47,7 @@ struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
-      streama = 0, ncols = 64;
+      streama = 0, ncols = 64, sfit = 0, minb = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -61,6 +61,8 @@ struct qmrt_cuda_ctx {
   bool pdl = true; // launch with PDL where the kernel supports it
   int streamAPref = -1; // streamed-activation kernels: -1 table, 0, 1
   int widePref = -1;    // 128-column kernels: -1 table, 0, 1
+  int deepPref = -1;    // whole-slice (> 3 stage) kernels: -1 table, 0, 1
+  int minbPref = -1;    // register-capped kernels: -1 table, 0, or minb
   std::vector<KernelInfo> kernels;
   CUdeviceptr ws = 0, cnt = 0;
   size_t wsBytes = 0, cntBytes = 0;
@@ -142,6 +144,8 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "pdl") k.pdl = v;
       else if (key == "streama") k.streama = v;
       else if (key == "ncols") k.ncols = v;
+      else if (key == "sfit") k.sfit = v;
+      else if (key == "minb") k.minb = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
     if (k.cluster) {
@@ -196,6 +200,18 @@ extern "C" int qmrt_cuda_set_stream_a(qmrt_cuda_ctx *c, int pref) {
 extern "C" int qmrt_cuda_set_wide(qmrt_cuda_ctx *c, int pref) {
   int old = c->widePref;
   c->widePref = pref < 0 ? -1 : pref ? 1 : 0;
+  return old;
+}
+
+extern "C" int qmrt_cuda_set_deep(qmrt_cuda_ctx *c, int pref) {
+  int old = c->deepPref;
+  c->deepPref = pref < 0 ? -1 : pref ? 1 : 0;
+  return old;
+}
+
+extern "C" int qmrt_cuda_set_min_blocks(qmrt_cuda_ctx *c, int pref) {
+  int old = c->minbPref;
+  c->minbPref = pref < 0 ? -1 : pref;
   return old;
 }
 
@@ -281,18 +297,32 @@ static const int kDefaultWarps = 4;
 static const int kDefaultBlocksPerSm = 3;
 // blocks_per_sm value that asks for the one-wave split rule.
 static const int kOneWave = 99;
+// One wave with the fewest splits: the largest k per split (an even
+// division of K's chunks) whose grid still fits one wave.
+static const int kOneWaveFewest = 98;
 // Activation tile (rows x K-slice) kept in shared memory per block.
 static const int64_t kMaxActivationBytes = 96 * 1024;
+
+// Stage buffers a launch of `sps` k16-steps per split allocates: every
+// stage, or (manifest `sfit=1`, v10 kernels) min(stages, chunks per split).
+static int64_t stageBuffers(const KernelInfo &k, int64_t sps) {
+  if (!k.sfit)
+    return k.stages;
+  int64_t chunkSteps = int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
+  return std::min<int64_t>(
+      k.stages, std::max<int64_t>(1, (sps + chunkSteps - 1) / chunkSteps));
+}
 
 static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t rows = 16 * k.mtiles;
   int64_t chunkK = 16 * int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
-  int64_t a = k.streama ? int64_t(k.stages) * std::min(rows, M) * (chunkK + 8) * 2
+  int64_t bufs = stageBuffers(k, sps);
+  int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
                         : std::min(rows, M) * (sps * 16 + 8) * 2;
   int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * k.ncols * 4;
   int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 *
                        (k.bits == 4 ? 1 : 2) * (k.ncols / 64);
-  int64_t body = std::max(k.stages * chunkBytes + a, red);
+  int64_t body = std::max(bufs * chunkBytes + a, red);
   body = (body + 15) / 16 * 16;
   // Flag word, or (cluster kernels) the block's partial tile.
   return static_cast<unsigned>(
@@ -338,7 +368,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   int best = -1;
   if (warps <= 0)
     warps = kDefaultWarps;
-  // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7-v9,
+  // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7-v10,
   // results/h100_sweep_v7.jsonl, h100_sweep_v8.jsonl and, for M = 5..16 on
   // K < 8192, h100_sweep_v9b.jsonl). Classes: "wide"
   // N >= 16384; "deep" K >= 8192 and N < 16384 ("big" when K*N >= 2e8);
@@ -349,11 +379,13 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   //            wide: <= 1024 k per split, warps split N, 2 blocks/SM
   //            (streamed from M = 3; K >= 8192: 4 blocks/SM); at M = 1
   //            with K >= 8192 warps split K, 3 blocks/SM.
-  //   M <= 8:  small: one wave, streamed; deep: one wave (big: warps
-  //            split N; else streamed); wide: 128-column blocks, streamed,
-  //            one wave (K >= 8192: 64 columns, 3 blocks/SM, streamed,
-  //            <= 2048 k per split).
-  //   M <= 16: small: one wave, streamed; deep: one wave, streamed (big:
+  //   M <= 8:  small: one wave, streamed, whole-slice (`_s9`) kernel
+  //            (v10); deep: one wave (big: warps split N; else streamed);
+  //            wide: 128-column blocks, streamed, one wave (K >= 8192: 64
+  //            columns, 3 blocks/SM, streamed, <= 2048 k per split).
+  //   M <= 16: small: streamed whole-slice kernel, the fewest splits (an
+  //            even division of K's chunks) that keep one wave (v10);
+  //            deep: one wave, streamed (big:
   //            warps split N, 4 blocks/SM, <= 2048 k); wide: one wave,
   //            <= 2048 k per split, warps split N (K >= 8192: warps split
   //            K, streamed).
@@ -367,7 +399,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   const bool wide = N >= 16384, deep = K >= 8192 && !wide;
   const bool big = K * N >= 200000000;
   int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0, tStreamA = 0,
-      tWide = 0;
+      tWide = 0, tDeep = 0, tMinb = 0;
   int64_t tMaxK = 0; // k per split cap (0 = none)
   if (M <= 4) {
     if (wide) {
@@ -398,7 +430,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       else
         tStreamA = 1;
     } else {
-      tBps = kOneWave, tStreamA = 1;
+      tBps = kOneWave, tStreamA = 1, tDeep = 1;
     }
   } else if (M <= 16) {
     if (wide) {
@@ -413,7 +445,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       else
         tBps = kOneWave, tStreamA = 1;
     } else {
-      tBps = kOneWave, tStreamA = 1;
+      tBps = kOneWaveFewest, tStreamA = 1, tDeep = 1;
     }
   } else if (M <= 32) {
     if (wide || deep)
@@ -461,9 +493,33 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                }))
     wantWide = 0;
   const int wantCols = wantWide ? 128 : 64;
+  int wantDeep = c->deepPref >= 0 ? c->deepPref : tDeep;
+  if (wantDeep && (wantCols != 64 ||
+                   !std::any_of(c->kernels.begin(), c->kernels.end(),
+                                [&](const KernelInfo &k) {
+                                  return family(k) && k.stages > 3 &&
+                                         k.sfit && k.ncols == 64 &&
+                                         k.streama == wantStreamA &&
+                                         k.warps == warps &&
+                                         k.splitn == splitN;
+                                })))
+    wantDeep = 0;
+  int wantMinb = c->minbPref >= 0 ? c->minbPref : tMinb;
+  if (wantMinb && (wantCols != 64 || wantDeep ||
+                   !std::any_of(c->kernels.begin(), c->kernels.end(),
+                                [&](const KernelInfo &k) {
+                                  return family(k) && k.minb == wantMinb &&
+                                         k.ncols == 64 &&
+                                         k.streama == wantStreamA &&
+                                         k.warps == warps &&
+                                         k.splitn == splitN &&
+                                         k.scaleafter == wantScaleAfter;
+                                })))
+    wantMinb = 0;
   for (int i = 0; i < (int)c->kernels.size(); ++i) {
     const KernelInfo &k = c->kernels[i];
     if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
+        (k.stages > 3) == (wantDeep != 0) && k.minb == wantMinb &&
         (best < 0 || score(k) > score(c->kernels[best])))
       best = i;
   }
@@ -505,13 +561,21 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                        (16 * chunkSteps)));
   if (k.streama) // shared memory does not grow with the split
     cpsCap = kChunks;
+  // Whole-slice kernels: the split must fit the stages (stages - 1 chunks
+  // fetched before the wait) and the shared memory.
+  if (k.stages > 3 && k.sfit) {
+    cpsCap = std::min<int64_t>(cpsCap, k.stages - 1);
+    while (cpsCap > 1 && (int64_t)sharedBytes(k, cpsCap * chunkSteps, M) >
+                             c->maxSmemOptin)
+      --cpsCap;
+  }
   if (maxChunks > 0)
     cpsCap = std::min<int64_t>(cpsCap, maxChunks);
   else if (tMaxK > 0 && k.splitn == splitN)
     cpsCap = std::min<int64_t>(
         cpsCap, std::max<int64_t>(1, tMaxK / (16 * chunkSteps)));
   cps = std::min(cps, cpsCap);
-  if (blocksPerSm == kOneWave) {
+  if (blocksPerSm == kOneWave || blocksPerSm == kOneWaveFewest) {
     // As many splits as keep every block resident in one wave: the
     // smallest k per split whose grid fits the occupancy that its shared
     // memory and the kernel's registers allow.
@@ -526,16 +590,35 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                  dynMax));
       kk.smemConfigured = dynMax;
     }
-    for (cps = 1; cps < cpsCap; ++cps) {
-      int64_t sp = (kChunks + cps - 1) / cps;
+    auto oneWave = [&](int64_t q, bool *fits) -> int {
+      int64_t sp = (kChunks + q - 1) / q;
       int occ = 0;
       QMRT_CU(cuOccupancyMaxActiveBlocksPerMultiprocessor(
-          &occ, kk.fn, 32 * kk.warps,
-          sharedBytes(kk, cps * chunkSteps, M)));
-      if (nBlocks * mBlocks * sp <= int64_t(c->smCount) * occ)
+          &occ, kk.fn, 32 * kk.warps, sharedBytes(kk, q * chunkSteps, M)));
+      *fits = nBlocks * mBlocks * sp <= int64_t(c->smCount) * occ;
+      return 0;
+    };
+    bool fits = false;
+    for (cps = 1; cps < cpsCap; ++cps) {
+      if (oneWave(cps, &fits))
+        return 1;
+      if (fits)
         break;
     }
+    if (blocksPerSm == kOneWaveFewest && kk.stages > 3)
+      for (int64_t q = cpsCap; q > cps; --q) {
+        if (kChunks % q != 0)
+          continue;
+        if (oneWave(q, &fits))
+          return 1;
+        if (fits) {
+          cps = q;
+          break;
+        }
+      }
   }
+  if (maxChunks < 0) // exactly -maxChunks chunks per split, within the caps
+    cps = std::min<int64_t>({-int64_t(maxChunks), cpsCap, kChunks});
   splits = (kChunks + cps - 1) / cps;
   // Split-K through a thread-block cluster (distributed shared memory)
   // where the split count fits one cluster (<= 8 blocks, portable size).

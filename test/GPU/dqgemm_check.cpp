@@ -194,7 +194,11 @@ int main(int argc, char **argv) {
       // Variants 9-11 use 128-column blocks where the family has them:
       // global split-K (one chunk per split), cluster split-K (3 chunks per
       // split) and streamed activations.
-      for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}) {
+      // Variants 12 and 13 use the whole-slice kernels (v10, `_s9`: the
+      // block's weight slice in shared memory) where the family has them:
+      // up to 8 chunks per split (whole K = 4096 in one block), and
+      // streamed activations with 3 chunks per split (uneven last split).
+      for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -221,7 +225,15 @@ int main(int argc, char **argv) {
             x.join();
         }
         qmrt_cuda_plan plan;
-        if (variant >= 9) {
+        if (variant >= 12) {
+          qmrt_cuda_set_deep(ctx, 1);
+          qmrt_cuda_set_stream_a(ctx, variant == 13 ? 1 : 0);
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 12 ? -8 : -3,
+                                       0, 0, /*split_n=*/0, -1,
+                                       /*cluster=*/0, &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_deep(ctx, -1);
+        } else if (variant >= 9) {
           qmrt_cuda_set_wide(ctx, 1);
           qmrt_cuda_set_stream_a(ctx, variant == 11 ? 1 : 0);
           CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M,
@@ -306,7 +318,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     const int links = 6;
-    std::vector<int> pdls = {1}, variants = {0, 1, 5, 6};
+    std::vector<int> pdls = {1}, variants = {0, 1, 5, 6, 7, 8};
     std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 16, 40};
     if (chainsOnly)
       pdls = {1, 0}, variants = {0, 1, 2, 3, 4}, chainK = {1024, 2048, 4096},
@@ -348,6 +360,13 @@ int main(int argc, char **argv) {
             qmrt_cuda_set_wide(ctx, 1);
             CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
             qmrt_cuda_set_wide(ctx, -1);
+          } else if (variant == 7 || variant == 8) { // whole-slice kernels
+            qmrt_cuda_set_deep(ctx, 1);
+            qmrt_cuda_set_stream_a(ctx, variant == 8 ? 1 : 0);
+            CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, -2, 0, 0, 0, -1,
+                                         /*cluster=*/0, &plan));
+            qmrt_cuda_set_stream_a(ctx, -1);
+            qmrt_cuda_set_deep(ctx, -1);
           } else if (variant == 0)
             CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
           else

@@ -36,6 +36,10 @@ static cl::list<std::string>
 static cl::opt<bool> emitOnly("emit-mlir",
                               cl::desc("print the generated IR and stop"));
 static cl::opt<bool> noPtxas("no-ptxas", cl::desc("stop after PTX"));
+static cl::opt<bool> v9Set(
+    "v9-kernels",
+    cl::desc("the v9 kernel set (no whole-slice `_s9` kernels, stage "
+             "buffers not sized to the launch), for A/B runs"));
 static cl::opt<std::string> ptxFeatures("ptx-features", cl::init("+ptx80"),
                                         cl::desc("NVPTX features"));
 
@@ -69,7 +73,7 @@ int main(int argc, char **argv) {
     targets = {"sm_80", "sm_90"};
 
   std::vector<qm::gpu::DequantGemmConfig> configs;
-  for (auto &c : qm::gpu::defaultDequantGemmConfigs())
+  for (auto &c : qm::gpu::defaultDequantGemmConfigs(v9Set))
     if (filters.empty() || llvm::any_of(filters, [&](const std::string &f) {
           return StringRef(c.kernelName()).contains(f);
         }))
@@ -175,12 +179,13 @@ int main(int argc, char **argv) {
     txt += llvm::formatv("{0} bits={1} sym={2} gather={3} mtiles={4} "
                          "warps={5} unroll={6} threads={7} stages={8} "
                          "splitn={9} scaleafter={10} cluster={11} "
-                         "pdl={12} streama={13} ncols={14}\n",
+                         "pdl={12} streama={13} ncols={14} sfit={15} minb={16}\n",
                          c.kernelName(), c.bits, c.symmetric ? 1 : 0,
                          c.gatherA ? 1 : 0, c.mTiles, c.warps, c.unroll,
                          c.threads(), c.stages, c.splitN ? 1 : 0,
                          c.scaleAfter ? 1 : 0, c.cluster ? 1 : 0,
-                         pdlAll ? 1 : 0, c.streamA ? 1 : 0, c.tileCols())
+                         pdlAll ? 1 : 0, c.streamA ? 1 : 0, c.tileCols(),
+                         c.fitStages ? 1 : 0, c.minBlocksPerSm)
                .str();
     json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
                           "\"symmetric\": {2}, \"gather_a\": {3}, "

@@ -25,27 +25,32 @@ using namespace mlir;
 using namespace mlir::qm::gpu;
 
 std::string DequantGemmConfig::kernelName() const {
-  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}{10}",
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}{10}{11}",
                        bits, symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", mTiles * 16, warps,
                        stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
                        cluster ? "_c" : "", streamA ? "_a" : "",
-                       wideN ? "_n128" : "")
+                       wideN ? "_n128" : "",
+                       minBlocksPerSm ? "_r" + std::to_string(minBlocksPerSm)
+                                      : std::string())
       .str();
 }
 
 unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned rows = 16 * mTiles;
-  unsigned aBytes = streamA ? stages * rows * (chunkSteps() * 16 + 8) * 2
+  unsigned bufs = stageBuffers(stepsPerSplit);
+  unsigned aBytes = streamA ? bufs * rows * (chunkSteps() * 16 + 8) * 2
                             : rows * (stepsPerSplit * 16 + 8) * 2;
   unsigned redBytes = splitN ? 0 : warps * rows * tileCols() * 4;
-  unsigned body = std::max(stages * chunkBytes() + aBytes, redBytes);
+  unsigned body = std::max(bufs * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
   // Flag word, or (cluster kernels) the block's partial tile.
   return body + (cluster ? std::max(16u, rows * tileCols() * 4) : 16);
 }
 
-std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
+std::vector<DequantGemmConfig>
+mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
+  const bool wholeSlice = !v9Set;
   std::vector<DequantGemmConfig> out;
   for (unsigned bits : {4u, 8u})
     for (bool sym : {true, false})
@@ -55,7 +60,10 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
             for (bool scaleAfter : {false, true})
               for (bool cluster : {false, true})
                 for (bool streamA : {false, true})
-                  for (bool wideN : {false, true}) {
+                  for (bool wideN : {false, true})
+                    for (unsigned stages : {3u, 9u}) {
+            if (stages == 9 && !wholeSlice)
+              continue;
             if (scaleAfter && mt != 1)
               continue;
             // 128-column blocks: direct family, scale after the mma, one
@@ -71,6 +79,13 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
             // Cluster split-K reduction: warps splitting K, M <= 32.
             if (cluster && (splitN || mt > 2))
               continue;
+            // Whole-slice kernels (`_s9`, v10): up to 8 chunks (4096 k of
+            // 64 columns, 128 KiB) in shared memory, all fetched before the
+            // PDL wait; 4-bit direct family, one m16 tile, warps split K,
+            // global split-K.
+            if (stages == 9 && (bits != 4 || gather || mt != 1 || splitN ||
+                                cluster || wideN))
+              continue;
             const unsigned warps = 4;
             DequantGemmConfig c;
             c.splitN = splitN;
@@ -84,7 +99,11 @@ std::vector<DequantGemmConfig> mlir::qm::gpu::defaultDequantGemmConfigs() {
             c.mTiles = mt;
             c.warps = warps;
             c.unroll = kChunkK / 16 / c.warps;
-            c.stages = 3;
+            c.stages = stages;
+            c.fitStages = wholeSlice;
+            // (Register-capped `_r6` / `_r8` kernels, minBlocksPerSm = 6 /
+            // 8, measured 1.4-2.5x slower (spills; bench/gpu/NOTES.md v10c):
+            // not in the default set.)
             out.push_back(c);
           }
   return out;
@@ -479,7 +498,18 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // Shared memory: [weight stages][activation tile]; the reduction buffer
   // and flag reuse it after the main loop.
   const unsigned S = cfg.stages;
-  const unsigned wBytes = S * cfg.chunkBytes();
+  // Stage buffers: S, or (fitted, the default) min(S, chunks per split),
+  // from the launch's split length so that every block of the launch (and
+  // of a cluster) agrees on the layout.
+  std::string nBufs = e.idx(S);
+  std::string wBytes = e.idx(S * cfg.chunkBytes());
+  if (S && cfg.fitStages) {
+    nBufs = e.minu(e.idx(S),
+                   e.op("arith.maxui " +
+                        e.div(e.add("%sps", e.idx(chunk - 1)), e.idx(chunk)) +
+                        ", " + e.idx(1) + " : index"));
+    wBytes = e.mul(nBufs, e.idx(cfg.chunkBytes()));
+  }
   // Only min(M, rows) activation rows are allocated and loaded.
   std::string aRowsAlloc = e.minu("%M", e.idx(rows));
   // Streamed activations: S stages of [rows][chunk k + 8] next to the
@@ -488,13 +518,15 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   const unsigned chunkK = chunk * 16;
   std::string strideA = SA ? e.idx(chunkK + 8) : stride;
   std::string aStageElems = e.mul(strideA, aRowsAlloc);
-  std::string aElems = SA ? e.mul(aStageElems, e.idx(S)) : aStageElems;
-  std::string as = e.op("memref.view " + smem + "[" + e.idx(wBytes) + "][" +
+  std::string aElems = SA ? e.mul(aStageElems, nBufs) : aStageElems;
+  std::string as = e.op("memref.view " + smem + "[" + wBytes + "][" +
                         aElems + "] : " + wgI8 + " to " + wgF16);
   std::string wst;
   if (S)
     wst = e.op("memref.view " + smem + "[" + e.idx(0) + "][" +
-               e.idx(wBytes / 4) + "] : " + wgI8 + " to " + wgI32);
+               (cfg.fitStages ? e.div(wBytes, e.idx(4))
+                              : e.idx(S * cfg.chunkBytes() / 4)) +
+               "] : " + wgI8 + " to " + wgI32);
 
   std::string nthreads = e.idx(cfg.threads());
   // ---- weight / scale loads of one chunk (register prefetch) ------------
@@ -1046,7 +1078,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   if (splitN) {
     emitSplitNEpilogue(e, cfg, loop, m0, nbW, nbTot, nb, mb, gx, split, np,
                        tid, nthreads, laneQ, lane, smem,
-                       e.add(e.mul(aElems, e.idx(2)), e.idx(wBytes)));
+                       e.add(e.mul(aElems, e.idx(2)), wBytes));
   } else {
   // ---- in-block reduction over warps (fixed order) -----------------------
   e.line("gpu.barrier");
@@ -1076,7 +1108,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // larger of the two regions; its offset depends on the split length.
   std::string aBytes = e.mul(aElems, e.idx(2));
   std::string redBytes = e.idx(cfg.warps * rows * tileCols * 4);
-  std::string big = e.op("arith.maxui " + e.add(aBytes, e.idx(wBytes)) +
+  std::string big = e.op("arith.maxui " + e.add(aBytes, wBytes) +
                          ", " + redBytes + " : index");
   std::string flagByte =
       e.mul(e.div(e.add(big, e.idx(15)), e.idx(16)), e.idx(16));
@@ -1138,7 +1170,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string aBytesMax = e.mul(
         e.mul(e.add(e.mul("%sps", e.idx(16)), e.idx(8)), aRowsAlloc),
         e.idx(2));
-    std::string bigMax = e.op("arith.maxui " + e.add(aBytesMax, e.idx(wBytes)) +
+    std::string bigMax = e.op("arith.maxui " + e.add(aBytesMax, wBytes) +
                               ", " + redBytes + " : index");
     std::string partByte =
         e.mul(e.div(e.add(bigMax, e.idx(15)), e.idx(16)), e.idx(16));

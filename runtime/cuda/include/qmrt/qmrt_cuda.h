@@ -72,6 +72,17 @@ int qmrt_cuda_set_stream_a(qmrt_cuda_ctx *ctx, int pref);
  * table says (default), 0 = never, 1 = where one exists for the plan's
  * kernel family. Returns the old setting. */
 int qmrt_cuda_set_wide(qmrt_cuda_ctx *ctx, int pref);
+/* Whole-slice kernels (manifest stages > 3, e.g. `_s9`: a block's whole
+ * weight slice, up to stages - 1 chunks, in shared memory, fetched before
+ * the PDL wait): -1 = as the tile table says (default), 0 = never, 1 = where
+ * one exists for the plan's kernel family. Returns the old setting. */
+int qmrt_cuda_set_deep(qmrt_cuda_ctx *ctx, int pref);
+/* Register-capped kernels (manifest minb=6 or 8, `_r6` / `_r8`: compiled
+ * for that many blocks per SM, so a PDL launch's blocks can be resident
+ * beside the previous launch's): -1 = as the tile table says (default),
+ * 0 = never, n = those with minb = n where one exists for the plan's kernel
+ * family. Returns the old setting. */
+int qmrt_cuda_set_min_blocks(qmrt_cuda_ctx *ctx, int pref);
 
 int qmrt_cuda_alloc(qmrt_cuda_ctx *ctx, size_t bytes, qmrt_devptr *out);
 int qmrt_cuda_free(qmrt_cuda_ctx *ctx, qmrt_devptr p);
@@ -103,8 +114,9 @@ typedef struct qmrt_cuda_plan {
                            cluster that reduces split-K in shared memory */
 } qmrt_cuda_plan;
 
-/* Heuristic tile/split choice for (M, K, N); `max_chunks_per_split` <= 0
- * uses the default. */
+/* Heuristic tile/split choice for (M, K, N); `max_chunks_per_split` 0
+ * uses the default, > 0 caps the chunks (512 k) per split, < 0 asks for
+ * exactly -max_chunks_per_split chunks per split (sweeps, tests). */
 int qmrt_cuda_plan_for(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                        int64_t M, int max_chunks_per_split,
                        qmrt_cuda_plan *out);

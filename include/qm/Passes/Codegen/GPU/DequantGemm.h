@@ -13,6 +13,7 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,14 @@ struct DequantGemmConfig {
   /// Weight pipeline depth: 0 = one chunk prefetched in registers; S >= 2 =
   /// S shared-memory stages filled by cp.async (S - 1 chunks in flight).
   unsigned stages = 3;
+  /// Stage buffers sized to the launch (v10; every kernel of the default
+  /// set): min(stages, chunks per split) buffers are allocated and the
+  /// activations follow them, so a split of few chunks does not pay for
+  /// unused stages (1.4-1.6x at M >= 64, where the unused stages had halved
+  /// the blocks per SM), and a kernel of many stages (`_s9`) holds a
+  /// block's whole weight slice, all of it fetched before the PDL wait.
+  /// The manifest says `sfit=1`; false = the v9 layout (S buffers).
+  bool fitStages = false;
   /// Warps split N (each warp owns a 64-column block and all k-steps of the
   /// split; block = warps x 64 columns, no in-block reduction) instead of
   /// splitting the block's K range.
@@ -78,6 +87,13 @@ struct DequantGemmConfig {
     return warps * unroll * 32 * 16 * (bits == 4 ? 1 : 2) * halves();
   }
   std::string kernelName() const;
+  /// Stage buffers allocated for `stepsPerSplit` k16-steps.
+  unsigned stageBuffers(unsigned stepsPerSplit) const {
+    if (!fitStages)
+      return stages;
+    unsigned chunks = (stepsPerSplit + chunkSteps() - 1) / chunkSteps();
+    return std::min(stages, std::max(chunks, 1u));
+  }
   /// Dynamic shared memory (bytes) for `stepsPerSplit` k16-steps.
   unsigned sharedBytes(unsigned stepsPerSplit) const;
 };
@@ -87,8 +103,11 @@ constexpr unsigned kChunkK = 512;
 /// Output columns per block.
 constexpr unsigned kBlockN = 64;
 
-/// The default kernel set: bits x sym x gather x mTiles.
-std::vector<DequantGemmConfig> defaultDequantGemmConfigs();
+/// The default kernel set: bits x sym x gather x mTiles, every kernel with
+/// stage buffers sized to the launch (`fitStages`), plus the whole-slice
+/// `_s9` kernels (v10). `v9Set`: the v9 set instead (no `_s9`, S stage
+/// buffers; its cubin is byte-identical to v9's), for A/B runs.
+std::vector<DequantGemmConfig> defaultDequantGemmConfigs(bool v9Set = false);
 
 /// Emits the textual IR of one `gpu.func` for `cfg`.
 std::string emitDequantGemmFunc(const DequantGemmConfig &cfg);
