@@ -278,6 +278,7 @@ void QuantAWQPass::runOnOperation() {
   options.grid = grid;
   options.duoScaling = duoScaling;
   options.clip = clip;
+  options.clipMinMax = clipMinMax;
   options.clipSteps = clipSteps;
   options.foldOnly = foldOnly;
   options.report = report;
@@ -336,6 +337,7 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
   awqCfg.gridSize = options.grid;
   awqCfg.duoScaling = options.duoScaling;
   awqCfg.clipSteps = options.clipSteps;
+  awqCfg.clipMinMax = options.clipMinMax;
 
   // Float weights (N x K) of the targets touched so far, and the scaled
   // statistics of the inputs that got scales.

@@ -126,6 +126,11 @@ static cl::opt<bool>
     awqClip("awq-clip", cl::init(true),
             cl::desc("AWQ clipping search (--awq-clip=false turns it off)"),
             cl::cat(toolOptions));
+static cl::opt<bool> awqClipMinMax(
+    "awq-clip-minmax",
+    cl::desc("AWQ clipping of asymmetric codes shrinks [min(w), max(w)] "
+             "instead of +-max|w| (as public AWQ implementations do)"),
+    cl::cat(toolOptions));
 static cl::opt<bool> awqReport(
     "awq-report",
     cl::desc("AWQ prints, per scaled input, the chosen alpha and the error "
@@ -348,6 +353,7 @@ int main(int argc, char **argv) {
         awqOptions.clipSteps = awqClipSteps;
         awqOptions.blockError = awqBlockError;
         awqOptions.report = awqReport;
+        awqOptions.clipMinMax = awqClipMinMax;
         if (awqLayerWindows > 0 && layerwise)
           awqOptions.layerOutput = [&](ModuleOp m, std::vector<float> &out) {
             return layerwise->runCurrentLayer(m, awqLayerWindows, out);

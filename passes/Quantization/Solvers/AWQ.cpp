@@ -175,22 +175,29 @@ std::vector<float> mlir::qm::solvers::clipAWQ(const float *w, int64_t n,
     for (int64_t a = 0; a < len; ++a)
       for (int64_t b = 0; b < len; ++b)
         hg[a * len + b] = (float)h[(g0 + a) * k + g0 + b];
-    std::vector<float> orig(n * len), maxAbs(n, 0.0f);
+    // Per row: the clip range at ratio 1 ([lo, hi] includes 0).
+    std::vector<float> orig(n * len), maxAbs(n, 0.0f), lo(n, 0.0f), hi(n, 0.0f);
     for (int64_t r = 0; r < n; ++r)
       for (int64_t j = 0; j < len; ++j) {
         orig[r * len + j] = w[r * k + g0 + j];
         maxAbs[r] = std::max(maxAbs[r], std::fabs(orig[r * len + j]));
+        lo[r] = std::min(lo[r], orig[r * len + j]);
+        hi[r] = std::max(hi[r], orig[r * len + j]);
+      }
+    if (!cfg.clipMinMax || quant.symmetric)
+      for (int64_t r = 0; r < n; ++r) {
+        lo[r] = -maxAbs[r];
+        hi[r] = maxAbs[r];
       }
     std::vector<double> bestErr(n, std::numeric_limits<double>::infinity());
     std::vector<float> bestRatio(n, 1.0f), clamped(n * len), d(n * len),
         dh(n * len);
     for (int step = 0; step <= cfg.clipSteps; ++step) {
       float ratio = 1.0f - (float)(cfg.maxShrink * step / cfg.clipSteps);
-      for (int64_t r = 0; r < n; ++r) {
-        float lim = maxAbs[r] * ratio;
+      for (int64_t r = 0; r < n; ++r)
         for (int64_t j = 0; j < len; ++j)
-          clamped[r * len + j] = std::clamp(orig[r * len + j], -lim, lim);
-      }
+          clamped[r * len + j] =
+              std::clamp(orig[r * len + j], lo[r] * ratio, hi[r] * ratio);
       std::vector<float> q = fakeQuantize(clamped.data(), n, len, groupCfg);
       for (int64_t i = 0; i < n * len; ++i)
         d[i] = orig[i] - q[i];
@@ -207,9 +214,9 @@ std::vector<float> mlir::qm::solvers::clipAWQ(const float *w, int64_t n,
       }
     }
     for (int64_t r = 0; r < n; ++r) {
-      float lim = maxAbs[r] * bestRatio[r];
       for (int64_t j = 0; j < len; ++j)
-        out[r * k + g0 + j] = std::clamp(orig[r * len + j], -lim, lim);
+        out[r * k + g0 + j] = std::clamp(orig[r * len + j], lo[r] * bestRatio[r],
+                                         hi[r] * bestRatio[r]);
       if (ratios)
         (*ratios)[r * numGroups + g] = bestRatio[r];
     }

@@ -174,6 +174,54 @@ TEST(AWQSolverTest, ClippingNeverIncreasesGroupError) {
   EXPECT_LT(eClip, ePlain);
 }
 
+// clipMinMax: asymmetric groups are clipped to [r lo, r hi] (lo = min(w, 0),
+// hi = max(w, 0), r the chosen ratio), so a group of mostly positive
+// weights is shrunk at both ends of its own range; symmetric codes are
+// unaffected.
+TEST(AWQSolverTest, ClipMinMaxShrinksTheGroupsOwnRange) {
+  Problem p = makeProblem(256, 96, 24, 6, /*salient=*/0);
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int64_t> pick(0, p.n * p.k - 1);
+  for (float &v : p.w)
+    v = std::fabs(v) - 0.05f; // mostly positive: hi >> |lo|
+  for (int i = 0; i < 40; ++i)
+    p.w[pick(rng)] *= 12.0f;
+  QuantizerConfig q = w3g32();
+  AWQConfig cfg;
+  cfg.clipMinMax = true;
+  std::vector<float> ratios;
+  std::vector<float> clipped = clipAWQ(p.w.data(), p.n, p.k,
+                                       p.acc.getHessian().data(), q, cfg, &ratios);
+  int64_t gs = q.effectiveGroupSize(p.k), groups = q.numGroups(p.k);
+  bool lowEndMoved = false;
+  for (int64_t r = 0; r < p.n; ++r)
+    for (int64_t g = 0; g < groups; ++g) {
+      float lo = 0, hi = 0, cmin = 0, cmax = 0;
+      for (int64_t j = g * gs; j < std::min(p.k, (g + 1) * gs); ++j) {
+        lo = std::min(lo, p.w[r * p.k + j]);
+        hi = std::max(hi, p.w[r * p.k + j]);
+        cmin = std::min(cmin, clipped[r * p.k + j]);
+        cmax = std::max(cmax, clipped[r * p.k + j]);
+      }
+      float ratio = ratios[r * groups + g];
+      EXPECT_GE(cmin, lo * ratio - 1e-6f);
+      EXPECT_LE(cmax, hi * ratio + 1e-6f);
+      lowEndMoved |= ratio < 1.0f && lo < 0 && cmin > lo;
+    }
+  EXPECT_TRUE(lowEndMoved) << "no group was clipped at its negative end";
+  std::vector<float> plain = quantizeRTN(p.w.data(), p.n, p.k, q).dequantize();
+  std::vector<float> viaClip = quantizeRTN(clipped.data(), p.n, p.k, q).dequantize();
+  EXPECT_LT(bruteError(p, p.w, viaClip), bruteError(p, p.w, plain));
+
+  // Symmetric codes: the same clip as without the option.
+  QuantizerConfig sym = q;
+  sym.symmetric = true;
+  AWQConfig plainCfg;
+  EXPECT_EQ(clipAWQ(p.w.data(), p.n, p.k, p.acc.getHessian().data(), sym, cfg),
+            clipAWQ(p.w.data(), p.n, p.k, p.acc.getHessian().data(), sym,
+                    plainCfg));
+}
+
 TEST(AWQSolverTest, RowSampleKeepsEveryNthRow) {
   const int64_t k = 3, rows = 40;
   std::vector<float> x(rows * k);

@@ -103,6 +103,8 @@ def QuantAWQPass : Pass<"qm-quant-awq", "::mlir::ModuleOp"> {
            "Run the clipping search before quantizing">,
     Option<"clipSteps", "clip-steps", "int64_t", /*default=*/"20",
            "Clip ratios tried between 1 and 0.5">,
+    Option<"clipMinMax", "clip-minmax", "bool", /*default=*/"false",
+           "Asymmetric codes: clip to [r min(w), r max(w)] instead of +-r max|w|">,
     Option<"foldOnly", "fold-only", "bool", /*default=*/"false",
            "Only search and fold the scales; leave the weights in float">,
     Option<"gptq", "gptq", "bool", /*default=*/"false",

@@ -23,6 +23,8 @@ struct AWQOptions {
   int64_t grid = 20;
   bool duoScaling = false;
   bool clip = true;
+  /// See solvers::AWQConfig::clipMinMax.
+  bool clipMinMax = false;
   /// Rank the scales of a gated MLP's gate/up by the MLP's output on the
   /// sampled calibration rows (needs statistics with a row sample, see
   /// WeightQuantOptions::rowSampleEvery); else every group by its linears'

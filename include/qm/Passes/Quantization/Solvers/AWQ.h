@@ -38,6 +38,10 @@ struct AWQConfig {
   /// Clipping: ratios 1 - maxShrink * i / clipSteps for i in [0, clipSteps].
   int clipSteps = 20;
   double maxShrink = 0.5;
+  /// Asymmetric codes: clip each group to [r min(w), r max(w)] (the range
+  /// the codes span) instead of [-r max|w|, r max|w|] (public AWQ
+  /// implementations, also for asymmetric codes).
+  bool clipMinMax = false;
 };
 
 /// One linear layer fed by the shared input: an N x K row-major weight.
