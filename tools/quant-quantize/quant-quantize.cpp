@@ -127,9 +127,9 @@ static cl::opt<bool>
             cl::desc("AWQ clipping search (--awq-clip=false turns it off)"),
             cl::cat(toolOptions));
 static cl::opt<bool> awqClipMinMax(
-    "awq-clip-minmax",
+    "awq-clip-minmax", cl::init(true),
     cl::desc("AWQ clipping of asymmetric codes shrinks [min(w), max(w)] "
-             "instead of +-max|w| (as public AWQ implementations do)"),
+             "(=false: +-max|w|, as public AWQ implementations do)"),
     cl::cat(toolOptions));
 static cl::opt<bool> awqReport(
     "awq-report",

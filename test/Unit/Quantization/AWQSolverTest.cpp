@@ -217,6 +217,7 @@ TEST(AWQSolverTest, ClipMinMaxShrinksTheGroupsOwnRange) {
   QuantizerConfig sym = q;
   sym.symmetric = true;
   AWQConfig plainCfg;
+  plainCfg.clipMinMax = false;
   EXPECT_EQ(clipAWQ(p.w.data(), p.n, p.k, p.acc.getHessian().data(), sym, cfg),
             clipAWQ(p.w.data(), p.n, p.k, p.acc.getHessian().data(), sym,
                     plainCfg));

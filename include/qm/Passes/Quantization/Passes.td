@@ -103,8 +103,9 @@ def QuantAWQPass : Pass<"qm-quant-awq", "::mlir::ModuleOp"> {
            "Run the clipping search before quantizing">,
     Option<"clipSteps", "clip-steps", "int64_t", /*default=*/"20",
            "Clip ratios tried between 1 and 0.5">,
-    Option<"clipMinMax", "clip-minmax", "bool", /*default=*/"false",
-           "Asymmetric codes: clip to [r min(w), r max(w)] instead of +-r max|w|">,
+    Option<"clipMinMax", "clip-minmax", "bool", /*default=*/"true",
+           "Asymmetric codes: clip to [r min(w), r max(w)]; false: +-r max|w| "
+           "as public AWQ implementations do">,
     Option<"foldOnly", "fold-only", "bool", /*default=*/"false",
            "Only search and fold the scales; leave the weights in float">,
     Option<"gptq", "gptq", "bool", /*default=*/"false",

@@ -24,7 +24,7 @@ struct AWQOptions {
   bool duoScaling = false;
   bool clip = true;
   /// See solvers::AWQConfig::clipMinMax.
-  bool clipMinMax = false;
+  bool clipMinMax = true;
   /// Rank the scales of a gated MLP's gate/up by the MLP's output on the
   /// sampled calibration rows (needs statistics with a row sample, see
   /// WeightQuantOptions::rowSampleEvery); else every group by its linears'
