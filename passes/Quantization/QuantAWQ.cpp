@@ -95,6 +95,13 @@ arith::ConstantOp makeFloatConstant(OpBuilder &b, Location loc,
   return arith::ConstantOp::create(b, loc, type, attr);
 }
 
+/// Writes the N x K row-major `nk` into `kn` as K x N (a matmul's weight).
+void transposeToKN(ArrayRef<float> nk, int64_t n, int64_t k, float *kn) {
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t j = 0; j < k; ++j)
+      kn[j * n + r] = nk[r * k + j];
+}
+
 /// Mutable f32 K x N weights put in place of matmuls' weights while AWQ
 /// ranks candidates by running the layer: one heap blob per matmul,
 /// rewritten for every candidate (resource blobs live as long as the
@@ -118,11 +125,9 @@ public:
       it = slots.insert({t.matmul, cst}).first;
     }
     auto attr = cast<DenseResourceElementsAttr>(it->second.getValue());
-    auto *data = reinterpret_cast<float *>(
-        attr.getRawHandle().getBlob()->getMutableData().data());
-    for (int64_t n = 0; n < t.n; ++n)
-      for (int64_t j = 0; j < t.k; ++j)
-        data[j * t.n + n] = nk[n * t.k + j];
+    transposeToKN(nk, t.n, t.k,
+                  reinterpret_cast<float *>(
+                      attr.getRawHandle().getBlob()->getMutableData().data()));
   }
   /// The weights replaced by set(), for erasing once nothing uses them.
   ArrayRef<Value> getOriginals() const { return originals; }
@@ -427,7 +432,7 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
     solvers::AWQBlockError blockError;
     std::unique_ptr<solvers::MLPBlockError> mlp;
     std::string blockName = "linear outputs";
-    bool failedRun = false;
+    bool byLayer = false, failedRun = false;
     if (options.layerOutput && g.sink.kind != Sink::Linear) {
       if (!haveReference) {
         if (failed(options.layerOutput(module, layerReference)))
@@ -442,6 +447,7 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
         return failed(err) ? std::numeric_limits<double>::infinity() : *err;
       };
       blockName = "layer output";
+      byLayer = true;
     } else if (options.blockError && g.members.size() == 2 &&
         acc->getNumSampledRows() > 0) {
       QuantTarget *gate = g.members[0], *up = g.members[1];
@@ -474,7 +480,7 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
         lead->config, awqCfg, blockError);
     if (failedRun)
       return failure();
-    if (blockName == "layer output")
+    if (byLayer)
       for (QuantTarget *t : g.members) // back to the float weights
         scratch.set(*t, weights[t]);
     if (report)
@@ -565,9 +571,7 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
       continue;
     // K x N constant for the matmul (a copy even for a tied weight).
     std::vector<float> kn(t.k * t.n);
-    for (int64_t n = 0; n < t.n; ++n)
-      for (int64_t j = 0; j < t.k; ++j)
-        kn[j * t.n + n] = it->second[n * t.k + j];
+    transposeToKN(it->second, t.n, t.k, kn.data());
     b.setInsertionPoint(t.matmul);
     arith::ConstantOp fresh =
         makeFloatConstant(b, t.weight.getLoc(), {t.k, t.n}, kn, t.tag + "_awq");
