@@ -22,6 +22,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Debug.h"
@@ -159,6 +160,10 @@ struct Sink {
   SmallVector<unsigned> operands;
   /// Linear: the preceding target whose output channels get 1/s.
   QuantTarget *linear = nullptr;
+  /// Linear: the preceding target's output channel that feeds each input
+  /// channel of the group (empty: the same channel). Channels that share one
+  /// get one scale.
+  std::vector<int64_t> channelMap;
 };
 
 /// Whether `cst` holds a vector of `k` floats shaped [1, ..., 1, k].
@@ -209,6 +214,102 @@ qgraph::MatMulOp findGatedMLPDown(qgraph::MatMulOp gate, qgraph::MatMulOp up) {
   return {};
 }
 
+/// Static dims of `v`'s ranked tensor type (dynamic ones as kDynamic).
+ArrayRef<int64_t> dimsOf(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type ? type.getShape() : ArrayRef<int64_t>();
+}
+
+/// `v` if it is produced by a transpose swapping dims 1 and 2 of a rank-4
+/// tensor and used only there, else null.
+Value headTransposeInput(Value v) {
+  auto tr = v.getDefiningOp<qgraph::TransposeOp>();
+  if (!tr || !v.hasOneUse() || dimsOf(tr.getInput()).size() != 4 ||
+      tr.getPerm() != ArrayRef<int64_t>{0, 2, 1, 3})
+    return {};
+  return tr.getInput();
+}
+
+/// The value projection behind the input of an attention output projection,
+/// and the value channel that feeds each of its `k` input channels:
+///   o_in = reshape(transpose(matmul(P, V), [0,2,1,3])) : [.., H * D]
+///   V = transpose(reshape(v_out : [.., KVH * D]), [0,2,1,3]) : [B, KVH, S, D]
+/// when KVH = H, or for grouped-query attention (H = KVH * G)
+///   V = reshape(expand(unsqueeze(that, 2)) : [B, KVH, G, S, D]) : [B, H, S, D]
+/// so that input channel h * D + d of o reads value channel (h / G) * D + d.
+/// Every intermediate value must have one use (scaling a value channel by
+/// 1/s then changes nothing but o's input, which s restores). Head counts
+/// and the head size must be static.
+Sink findAttentionValueSink(Value input, int64_t k,
+                            DenseMap<Value, QuantTarget *> &byResult) {
+  Sink none;
+  auto out = input.getDefiningOp<qgraph::ReshapeOp>();
+  if (!out)
+    return none;
+  // [B, S, H, D] -> [B, S, H * D]
+  ArrayRef<int64_t> heads = dimsOf(out.getInput());
+  if (heads.size() != 4 || ShapedType::isDynamic(heads[2]) ||
+      ShapedType::isDynamic(heads[3]) || heads[2] * heads[3] != k)
+    return none;
+  int64_t h = heads[2], d = heads[3];
+  Value ctx = headTransposeInput(out.getInput());
+  auto pv = ctx ? ctx.getDefiningOp<qgraph::MatMulOp>() : nullptr;
+  if (!pv || !ctx.hasOneUse())
+    return none;
+  Value v = pv.getRhs();
+  ArrayRef<int64_t> vDims = dimsOf(v);
+  if (vDims.size() != 4 || vDims[1] != h || vDims[3] != d || !v.hasOneUse() ||
+      v == pv.getLhs())
+    return none;
+  int64_t groupSize = 1;
+  if (auto merge = v.getDefiningOp<qgraph::ReshapeOp>()) {
+    // [B, KVH, G, S, D] -> [B, H, S, D]
+    ArrayRef<int64_t> rep = dimsOf(merge.getInput());
+    auto expand = merge.getInput().getDefiningOp<qgraph::ExpandOp>();
+    if (rep.size() != 5 || ShapedType::isDynamic(rep[1]) ||
+        ShapedType::isDynamic(rep[2]) || rep[1] * rep[2] != h || rep[4] != d ||
+        !expand || !merge.getInput().hasOneUse())
+      return none;
+    // [B, KVH, 1, S, D] -> [B, KVH, G, S, D]
+    auto unsq = expand.getInput().getDefiningOp<qgraph::UnsqueezeOp>();
+    ArrayRef<int64_t> one = dimsOf(expand.getInput());
+    if (!unsq || !expand.getInput().hasOneUse() || one.size() != 5 ||
+        one[1] != rep[1] || one[2] != 1 || one[4] != d)
+      return none;
+    DenseIntElementsAttr axes;
+    if (!matchPattern(unsq.getAxes(), m_Constant(&axes)) ||
+        axes.getNumElements() != 1 ||
+        (*axes.getValues<APInt>().begin()).getSExtValue() != 2)
+      return none;
+    groupSize = rep[2];
+    v = unsq.getInput();
+    if (!v.hasOneUse())
+      return none;
+  }
+  // [B, S, KVH, D] -> [B, KVH, S, D]
+  Value split = headTransposeInput(v);
+  auto splitOp = split ? split.getDefiningOp<qgraph::ReshapeOp>() : nullptr;
+  int64_t kvHeads = h / groupSize;
+  ArrayRef<int64_t> kvDims = dimsOf(split);
+  if (!splitOp || kvDims.size() != 4 || kvDims[2] != kvHeads ||
+      kvDims[3] != d)
+    return none;
+  // [B, S, KVH * D] -> [B, S, KVH, D]
+  Value vOut = stripObservers(splitOp.getInput());
+  ArrayRef<int64_t> flat = dimsOf(vOut);
+  auto it = byResult.find(vOut);
+  if (flat.size() != 3 || flat[2] != kvHeads * d || it == byResult.end() ||
+      it->second->n != kvHeads * d || !splitOp.getInput().hasOneUse())
+    return none;
+  Sink sink;
+  sink.kind = Sink::Linear;
+  sink.linear = it->second;
+  sink.channelMap.resize(k);
+  for (int64_t c = 0; c < k; ++c)
+    sink.channelMap[c] = (c / d) / groupSize * d + c % d;
+  return sink;
+}
+
 struct QuantAWQPass final : qm::impl::QuantAWQPassBase<QuantAWQPass> {
   using Base::Base;
 
@@ -216,7 +317,7 @@ struct QuantAWQPass final : qm::impl::QuantAWQPassBase<QuantAWQPass> {
 };
 
 Sink findSink(Value input, int64_t k,
-              DenseMap<Value, QuantTarget *> &byResult) {
+              DenseMap<Value, QuantTarget *> &byResult, bool scaleVO) {
   Sink sink;
   Operation *def = input.getDefiningOp();
   if (!def)
@@ -243,6 +344,8 @@ Sink findSink(Value input, int64_t k,
     }
     return sink;
   }
+  if (scaleVO && isa<qgraph::ReshapeOp>(def))
+    return findAttentionValueSink(input, k, byResult);
   if (auto norm = dyn_cast<qgraph::RMSNormOp>(def)) {
     if (isChannelVector(norm.getScale(), k)) {
       sink.kind = Sink::Norm;
@@ -282,6 +385,7 @@ void QuantAWQPass::runOnOperation() {
   q.only.assign(only.begin(), only.end());
   options.grid = grid;
   options.duoScaling = duoScaling;
+  options.scaleVO = scaleVO;
   options.clip = clip;
   options.clipMinMax = clipMinMax;
   options.clipSteps = clipSteps;
@@ -411,7 +515,7 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
     });
     if (!onlyMembers)
       continue;
-    g.sink = findSink(g.input, k, byResult);
+    g.sink = findSink(g.input, k, byResult, options.scaleVO);
     if (g.sink.kind == Sink::None)
       continue;
     QuantTarget *lead = g.members.front();
@@ -477,7 +581,7 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
     }
     solvers::AWQScaleResult res = solvers::searchAWQScales(
         lins, k, acc->getHessian().data(), acc->getMeanAbs().data(),
-        lead->config, awqCfg, blockError);
+        lead->config, awqCfg, blockError, g.sink.channelMap);
     if (failedRun)
       return failure();
     if (byLayer)
@@ -508,9 +612,14 @@ FailureOr<int64_t> mlir::qm::quantizeWeightsAWQ(ModuleOp module,
       std::vector<float> *w = weightOf(prev);
       if (!w)
         return failure();
+      // The scale of each output channel of prev (tied scales agree).
+      std::vector<float> prevScale(s.begin(), s.end());
+      if (!g.sink.channelMap.empty())
+        for (int64_t c = 0; c < k; ++c)
+          prevScale[g.sink.channelMap[c]] = s[c];
       for (int64_t n = 0; n < prev->n; ++n)
         for (int64_t j = 0; j < prev->k; ++j)
-          (*w)[n * prev->k + j] /= s[n];
+          (*w)[n * prev->k + j] /= prevScale[n];
       // The preceding linear's own statistics are unchanged: its input is.
     } else {
       for (unsigned idx : g.sink.operands) {

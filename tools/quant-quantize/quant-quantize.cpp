@@ -122,6 +122,11 @@ static cl::opt<bool>
     awqDuo("awq-duo",
            cl::desc("AWQ duo scaling: s = s_x^alpha / s_w^(1 - alpha)"),
            cl::cat(toolOptions));
+static cl::opt<bool> awqScaleVO(
+    "awq-scale-vo",
+    cl::desc("AWQ also scales attention output projections, folding 1/s "
+             "into the value projection (tied under grouped-query attention)"),
+    cl::cat(toolOptions));
 static cl::opt<bool>
     awqClip("awq-clip", cl::init(true),
             cl::desc("AWQ clipping search (--awq-clip=false turns it off)"),
@@ -354,6 +359,7 @@ int main(int argc, char **argv) {
         awqOptions.blockError = awqBlockError;
         awqOptions.report = awqReport;
         awqOptions.clipMinMax = awqClipMinMax;
+        awqOptions.scaleVO = awqScaleVO;
         if (awqLayerWindows > 0 && layerwise)
           awqOptions.layerOutput = [&](ModuleOp m, std::vector<float> &out) {
             return layerwise->runCurrentLayer(m, awqLayerWindows, out);

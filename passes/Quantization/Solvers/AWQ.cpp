@@ -84,7 +84,7 @@ double MLPBlockError::operator()(const float *gate, const float *up) const {
 AWQScaleResult mlir::qm::solvers::searchAWQScales(
     const std::vector<AWQLinear> &linears, int64_t k, const double *h,
     const double *meanAbs, const QuantizerConfig &quant, const AWQConfig &cfg,
-    const AWQBlockError &blockError) {
+    const AWQBlockError &blockError, const std::vector<int64_t> &tiedClass) {
   std::vector<float> hf(h, h + k * k);
   // s_w: mean over output rows of |w| normalised by its group's max |w|.
   std::vector<double> wMean(k, 0.0);
@@ -106,6 +106,22 @@ AWQScaleResult mlir::qm::solvers::searchAWQScales(
   }
   for (double &v : wMean)
     v /= std::max<int64_t>(rows, 1);
+  std::vector<double> xMean(meanAbs, meanAbs + k);
+  if (!tiedClass.empty()) {
+    // One value per class: the mean of its channels' statistics.
+    int64_t classes = *std::max_element(tiedClass.begin(), tiedClass.end()) + 1;
+    std::vector<double> xSum(classes, 0.0), wSum(classes, 0.0);
+    std::vector<int64_t> count(classes, 0);
+    for (int64_t j = 0; j < k; ++j) {
+      xSum[tiedClass[j]] += xMean[j];
+      wSum[tiedClass[j]] += wMean[j];
+      ++count[tiedClass[j]];
+    }
+    for (int64_t j = 0; j < k; ++j) {
+      xMean[j] = xSum[tiedClass[j]] / count[tiedClass[j]];
+      wMean[j] = wSum[tiedClass[j]] / count[tiedClass[j]];
+    }
+  }
 
   AWQScaleResult result;
   result.bestError = std::numeric_limits<double>::infinity();
@@ -115,7 +131,7 @@ AWQScaleResult mlir::qm::solvers::searchAWQScales(
     double mx = 0, mn = std::numeric_limits<double>::infinity();
     std::vector<double> s(k);
     for (int64_t j = 0; j < k; ++j) {
-      double v = std::pow(std::max(meanAbs[j], 0.0), alpha);
+      double v = std::pow(std::max(xMean[j], 0.0), alpha);
       if (cfg.duoScaling)
         v /= std::pow(std::max(wMean[j], 1e-12), 1.0 - alpha);
       v = std::max(v, 1e-4);

@@ -126,6 +126,28 @@ TEST(AWQSolverTest, DuoScalingRuns) {
     EXPECT_TRUE(std::isfinite(s) && s > 0);
 }
 
+TEST(AWQSolverTest, TiedChannelsGetOneScale) {
+  // Channels j and j + 32 share a class (as the query heads of a group read
+  // one value channel); salient channels 0..3 still get larger scales.
+  Problem p = makeProblem(256, 64, 24, 6);
+  std::vector<int64_t> tie(p.k);
+  for (int64_t j = 0; j < p.k; ++j)
+    tie[j] = j % 32;
+  for (bool duo : {false, true}) {
+    AWQConfig cfg;
+    cfg.duoScaling = duo;
+    AWQScaleResult res = searchAWQScales(
+        {{p.w.data(), p.n}}, p.k, p.acc.getHessian().data(),
+        p.acc.getMeanAbs().data(), w3g32(), cfg, nullptr, tie);
+    ASSERT_EQ((int64_t)res.scales.size(), p.k);
+    EXPECT_GT(res.bestAlpha, 0.0);
+    EXPECT_LE(res.bestError, res.baseError);
+    for (int64_t j = 0; j < 32; ++j)
+      EXPECT_EQ(res.scales[j], res.scales[j + 32]) << "channel " << j;
+    EXPECT_GT(res.scales[0], res.scales[10]);
+  }
+}
+
 TEST(AWQSolverTest, ScaledHessianMatchesScaledInputs) {
   Problem p = makeProblem(64, 16, 4, 5);
   std::vector<float> s(p.k);

@@ -55,8 +55,13 @@ def QuantAWQPass : Pass<"qm-quant-awq", "::mlir::ModuleOp"> {
       gate/up from the post-attention norm;
     - into the output channels of a preceding linear when the input is the
       product of that linear's output with something else (up -> down);
-    - v -> o is not folded (with grouped-query attention the shapes do not
-      allow it).
+    - with `scale-vo`, into the output channels of the value projection
+      for the attention output projection (o_proj), through the head
+      reshapes/transposes of `softmax(q kᵀ) v`; with grouped-query attention
+      the query heads that read one value head share its scales (s_x and
+      s_w averaged over them), since only one 1/s fits each value channel.
+      Off by default: on tinyllama (GQA, 6 query / 2 kv heads) it was no
+      better (README).
     Then, unless `fold-only`, each weight (scaled) gets the clipping search
     (`clip`; q and k skipped): per output channel and group, max |w| shrunk
     in `clip-steps` steps down to half, keeping the clip with the smallest
@@ -99,6 +104,9 @@ def QuantAWQPass : Pass<"qm-quant-awq", "::mlir::ModuleOp"> {
            "Number of scale exponents alpha searched">,
     Option<"duoScaling", "duo-scaling", "bool", /*default=*/"false",
            "Search s_x^alpha / s_w^(1-alpha) instead of s_x^alpha">,
+    Option<"scaleVO", "scale-vo", "bool", /*default=*/"false",
+           "Also scale attention output projections, folding 1/s into the "
+           "value projection (tied scales under grouped-query attention)">,
     Option<"clip", "clip", "bool", /*default=*/"true",
            "Run the clipping search before quantizing">,
     Option<"clipSteps", "clip-steps", "int64_t", /*default=*/"20",

@@ -22,6 +22,9 @@ struct AWQOptions {
   WeightQuantOptions quant;
   int64_t grid = 20;
   bool duoScaling = false;
+  /// Scale attention output projections too, folding 1/s into the value
+  /// projection's output channels (tied per value channel under GQA).
+  bool scaleVO = false;
   bool clip = true;
   /// See solvers::AWQConfig::clipMinMax.
   bool clipMinMax = true;

@@ -78,12 +78,20 @@ using AWQBlockError =
 /// Quantization follows `quant` (RTN with the min-max quantizer). Candidates
 /// are ranked by `blockError` when given, else by the linears' output error
 /// from `h`.
+///
+/// `tiedClass`, when not empty, holds K class ids: channels of one class get
+/// one scale (the statistics s_x and s_w are averaged over the class first).
+/// This is how scales are searched for the output projection of grouped-query
+/// attention, whose input channels of one head position in every query head
+/// of a group come from the same value channel, so only one 1/s can be
+/// folded into that channel.
 AWQScaleResult searchAWQScales(const std::vector<AWQLinear> &linears,
                                int64_t k, const double *h,
                                const double *meanAbs,
                                const QuantizerConfig &quant,
                                const AWQConfig &cfg,
-                               const AWQBlockError &blockError = nullptr);
+                               const AWQBlockError &blockError = nullptr,
+                               const std::vector<int64_t> &tiedClass = {});
 
 /// The output error of a gated MLP, down(silu(x gateᵀ) * (x upᵀ)), on sampled
 /// inputs: sum over rows of ||y' - y||^2 / rows, with y from the float
