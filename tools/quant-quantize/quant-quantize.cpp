@@ -119,8 +119,9 @@ static cl::opt<int64_t>
             cl::desc("AWQ scale exponents alpha = i / grid for i < grid"),
             cl::cat(toolOptions));
 static cl::opt<bool>
-    awqDuo("awq-duo",
-           cl::desc("AWQ duo scaling: s = s_x^alpha / s_w^(1 - alpha)"),
+    awqDuo("awq-duo", cl::init(true),
+           cl::desc("AWQ duo scaling: s = s_x^alpha / s_w^(1 - alpha), the "
+                    "default (--awq-duo=false: s = s_x^alpha)"),
            cl::cat(toolOptions));
 static cl::opt<bool> awqScaleVO(
     "awq-scale-vo",

@@ -114,16 +114,25 @@ TEST(AWQSolverTest, ScaleSearchBeatsRTNOnSalientChannels) {
   EXPECT_NEAR(res.bestError, e1 + e2, 1e-3 * (e1 + e2));
 }
 
-TEST(AWQSolverTest, DuoScalingRuns) {
+TEST(AWQSolverTest, ScalesFollowActivationsWithoutDuoScaling) {
+  // Duo scaling is the default; without it s = s_x^alpha / norm, so the
+  // scales are ordered as the channels' mean |x|.
   Problem p = makeProblem(128, 64, 16, 4);
   AWQConfig cfg;
-  cfg.duoScaling = true;
+  EXPECT_TRUE(cfg.duoScaling);
+  cfg.duoScaling = false;
+  const std::vector<double> &mean = p.acc.getMeanAbs();
   AWQScaleResult res = searchAWQScales({{p.w.data(), p.n}}, p.k,
-                                       p.acc.getHessian().data(),
-                                       p.acc.getMeanAbs().data(), w3g32(), cfg);
+                                       p.acc.getHessian().data(), mean.data(),
+                                       w3g32(), cfg);
   EXPECT_LE(res.bestError, res.baseError);
-  for (float s : res.scales)
-    EXPECT_TRUE(std::isfinite(s) && s > 0);
+  ASSERT_GT(res.bestAlpha, 0.0);
+  for (int64_t i = 0; i < p.k; ++i) {
+    EXPECT_TRUE(std::isfinite(res.scales[i]) && res.scales[i] > 0);
+    for (int64_t j = 0; j < p.k; ++j)
+      if (mean[i] > mean[j])
+        EXPECT_GE(res.scales[i], res.scales[j]) << i << " vs " << j;
+  }
 }
 
 TEST(AWQSolverTest, TiedChannelsGetOneScale) {

@@ -44,7 +44,8 @@ def QuantAWQPass : Pass<"qm-quant-awq", "::mlir::ModuleOp"> {
     Quantizable matmuls (as for `qm-quant-rtn`) are grouped by their shared
     input. For a group whose input is produced by an op the pass can fold a
     per-channel scale into, it searches s = s_x^alpha (s_x = mean |x| per
-    input channel; with `duo-scaling` s_x^alpha / s_w^(1-alpha)), alpha in
+    input channel; with `duo-scaling`, the default, s_x^alpha / s_w^(1-alpha)
+    with s_w the mean of |w| / max |w of its group| over the rows), alpha in
     {0, 1/grid, ..., (grid-1)/grid}, normalised by sqrt(max(s) min(s)),
     keeping the alpha whose quantized weights Q(W diag(s)) diag(s)^-1 give
     the smallest output error on the calibration inputs (computed exactly
@@ -102,8 +103,8 @@ def QuantAWQPass : Pass<"qm-quant-awq", "::mlir::ModuleOp"> {
            "Calibration statistics file (CalibrationStats format)">,
     Option<"grid", "grid", "int64_t", /*default=*/"20",
            "Number of scale exponents alpha searched">,
-    Option<"duoScaling", "duo-scaling", "bool", /*default=*/"false",
-           "Search s_x^alpha / s_w^(1-alpha) instead of s_x^alpha">,
+    Option<"duoScaling", "duo-scaling", "bool", /*default=*/"true",
+           "Search s_x^alpha / s_w^(1-alpha) (false: s_x^alpha)">,
     Option<"scaleVO", "scale-vo", "bool", /*default=*/"false",
            "Also scale attention output projections, folding 1/s into the "
            "value projection (tied scales under grouped-query attention)">,

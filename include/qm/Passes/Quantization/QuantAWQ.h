@@ -21,7 +21,7 @@ struct AWQOptions {
   /// selects GPTQ rounding of the scaled, clipped weights (AWQ + GPTQ).
   WeightQuantOptions quant;
   int64_t grid = 20;
-  bool duoScaling = false;
+  bool duoScaling = true;
   /// Scale attention output projections too, folding 1/s into the value
   /// projection's output channels (tied per value channel under GQA).
   bool scaleVO = false;
