@@ -47,7 +47,7 @@ struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
-      streama = 0, ncols = 64, sfit = 0, minb = 0;
+      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -63,6 +63,7 @@ struct qmrt_cuda_ctx {
   int widePref = -1;    // 128-column kernels: -1 table, 0, 1
   int deepPref = -1;    // whole-slice (> 3 stage) kernels: -1 table, 0, 1
   int minbPref = -1;    // register-capped kernels: -1 table, 0, or minb
+  int swapPref = -1;    // swapped-operand kernels (M <= 8): -1 table, 0, 1
   std::vector<KernelInfo> kernels;
   CUdeviceptr ws = 0, cnt = 0;
   size_t wsBytes = 0, cntBytes = 0;
@@ -146,6 +147,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "ncols") k.ncols = v;
       else if (key == "sfit") k.sfit = v;
       else if (key == "minb") k.minb = v;
+      else if (key == "swapab") k.swapab = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
     if (k.cluster) {
@@ -212,6 +214,12 @@ extern "C" int qmrt_cuda_set_deep(qmrt_cuda_ctx *c, int pref) {
 extern "C" int qmrt_cuda_set_min_blocks(qmrt_cuda_ctx *c, int pref) {
   int old = c->minbPref;
   c->minbPref = pref < 0 ? -1 : pref;
+  return old;
+}
+
+extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
+  int old = c->swapPref;
+  c->swapPref = pref < 0 ? -1 : pref ? 1 : 0;
   return old;
 }
 
@@ -314,7 +322,7 @@ static int64_t stageBuffers(const KernelInfo &k, int64_t sps) {
 }
 
 static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
-  int64_t rows = 16 * k.mtiles;
+  int64_t rows = k.swapab ? 8 : 16 * k.mtiles;
   int64_t chunkK = 16 * int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
   int64_t bufs = stageBuffers(k, sps);
   int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
@@ -399,7 +407,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   const bool wide = N >= 16384, deep = K >= 8192 && !wide;
   const bool big = K * N >= 200000000;
   int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0, tStreamA = 0,
-      tWide = 0, tDeep = 0, tMinb = 0;
+      tWide = 0, tDeep = 0, tMinb = 0, tSwap = 0;
   int64_t tMaxK = 0; // k per split cap (0 = none)
   if (M <= 4) {
     if (wide) {
@@ -505,7 +513,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                 })))
     wantDeep = 0;
   int wantMinb = c->minbPref >= 0 ? c->minbPref : tMinb;
-  if (wantMinb && (wantCols != 64 || wantDeep ||
+  if (wantMinb && (wantCols != 64 ||
                    !std::any_of(c->kernels.begin(), c->kernels.end(),
                                 [&](const KernelInfo &k) {
                                   return family(k) && k.minb == wantMinb &&
@@ -516,10 +524,30 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                          k.scaleafter == wantScaleAfter;
                                 })))
     wantMinb = 0;
+  // Swapped operands (v11): blocks of 8 rows, so only for M <= 8.
+  int wantSwap = c->swapPref >= 0 ? c->swapPref : tSwap;
+  if (wantSwap && (M > 8 || wantCols != 64 ||
+                   !std::any_of(c->kernels.begin(), c->kernels.end(),
+                                [&](const KernelInfo &k) {
+                                  return family(k) && k.swapab &&
+                                         k.streama == wantStreamA &&
+                                         (k.stages > 3) == (wantDeep != 0) &&
+                                         k.minb == wantMinb &&
+                                         k.warps == warps &&
+                                         k.splitn == splitN;
+                                })))
+    wantSwap = 0;
+  if (!wantSwap && wantMinb &&
+      !std::any_of(c->kernels.begin(), c->kernels.end(),
+                   [&](const KernelInfo &k) {
+                     return family(k) && !k.swapab && k.minb == wantMinb;
+                   }))
+    wantMinb = 0; // the capped kernels asked for exist only swapped
   for (int i = 0; i < (int)c->kernels.size(); ++i) {
     const KernelInfo &k = c->kernels[i];
     if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
         (k.stages > 3) == (wantDeep != 0) && k.minb == wantMinb &&
+        k.swapab == wantSwap &&
         (best < 0 || score(k) > score(c->kernels[best])))
       best = i;
   }
@@ -531,7 +559,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                 " mtiles=" + std::to_string(mt));
   const KernelInfo &k = c->kernels[best];
   int64_t chunkSteps = k.splitn ? k.unroll : int64_t(k.warps) * k.unroll;
-  int64_t rows = 16 * mt;
+  int64_t rows = k.swapab ? 8 : 16 * mt;
   int64_t colsPerBlock = int64_t(k.ncols) * (k.splitn ? k.warps : 1);
   int64_t mBlocks = (M + rows - 1) / rows,
           nBlocks = (w->meta.Np + colsPerBlock - 1) / colsPerBlock;
