@@ -374,6 +374,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // Tile table: m16 tiles per block by M.
   int mt = M <= 16 ? 1 : M <= 32 ? 2 : 4;
   int best = -1;
+  const bool warpsDefault = warps <= 0, bpsDefault = blocksPerSm <= 0;
   if (warps <= 0)
     warps = kDefaultWarps;
   // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7-v10,
@@ -461,6 +462,19 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     else
       tBps = kOneWave;
   }
+  // v11 (h100_exp_v11.jsonl): swapped-operand kernels (weights as the m16
+  // mma operand, 8-row blocks), streamed activations, where they exist for
+  // the family: small shapes at M <= 8 with 16 warps and one block per SM
+  // where two splits fit one wave (4096x4096: s2), else 4 warps, one wave
+  // (4096x6144: s4); deep shapes (not big) at M <= 4 with 4 warps, ~4
+  // blocks/SM (14336x4096: s7). Only for default plans (no forced split,
+  // warp count, blocks per SM or kernel preference).
+  const int64_t colBlocks64 = (w->meta.Np + 63) / 64;
+  int swWarps = 0, swBps = 0;
+  if (M <= 8 && !wide && !deep)
+    swWarps = colBlocks64 * 2 <= c->smCount ? 16 : 4, swBps = kOneWave;
+  else if (M <= 4 && deep && !big)
+    swWarps = 4, swBps = 4;
   if (splitN < 0)
     splitN = tSplitN;
   if (blocksPerSm <= 0)
@@ -477,12 +491,25 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     return (k.warps == warps ? 4 : 0) + (k.splitn == splitN ? 2 : 0) +
            (k.scaleafter == wantScaleAfter ? 1 : 0);
   };
-  int wantStreamA = c->streamAPref >= 0 ? c->streamAPref : tStreamA;
   auto family = [&](const KernelInfo &k) {
     return !k.cluster && k.bits == w->meta.bits &&
            k.sym == w->meta.symmetric && k.gather == w->meta.gather &&
            k.mtiles == mt && usable(k);
   };
+  if (swWarps && warpsDefault && bpsDefault && maxChunks == 0 &&
+      splitN == 0 && wantScaleAfter == 1 && clusterPref <= 0 &&
+      c->swapPref < 0 && c->streamAPref < 0 && c->widePref < 0 &&
+      c->deepPref < 0 && c->minbPref < 0 &&
+      std::any_of(c->kernels.begin(), c->kernels.end(),
+                  [&](const KernelInfo &k) {
+                    return family(k) && k.swapab && k.streama &&
+                           k.warps == swWarps && k.stages <= 3 &&
+                           k.minb == 0 && k.scaleafter;
+                  })) {
+    tSwap = 1, tStreamA = 1, tDeep = 0, tWide = 0;
+    warps = swWarps, blocksPerSm = swBps, tMaxK = 0;
+  }
+  int wantStreamA = c->streamAPref >= 0 ? c->streamAPref : tStreamA;
   if (wantStreamA && !std::any_of(c->kernels.begin(), c->kernels.end(),
                                   [&](const KernelInfo &k) {
                                     return family(k) && k.streama &&
