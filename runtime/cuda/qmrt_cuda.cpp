@@ -466,14 +466,15 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // mma operand, 8-row blocks), streamed activations, where they exist for
   // the family: small shapes at M <= 8 with 16 warps and one block per SM
   // where two splits fit one wave (4096x4096: s2), else 4 warps, one wave
-  // (4096x6144: s4); deep shapes (not big) at M <= 4 with 4 warps, ~4
-  // blocks/SM (14336x4096: s7). Only for default plans (no forced split,
-  // warp count, blocks per SM or kernel preference).
+  // (4096x6144: s4); deep shapes (not big) at M = 1 with 4 warps, ~4
+  // blocks/SM (14336x4096: s7; at M = 4 it measured 16.5 us against the
+  // v10 plan's 13.7, h100_ab_v11.jsonl). Only for default plans (no forced
+  // split, warp count, blocks per SM or kernel preference).
   const int64_t colBlocks64 = (w->meta.Np + 63) / 64;
   int swWarps = 0, swBps = 0;
   if (M <= 8 && !wide && !deep)
     swWarps = colBlocks64 * 2 <= c->smCount ? 16 : 4, swBps = kOneWave;
-  else if (M <= 4 && deep && !big)
+  else if (M <= 1 && deep && !big)
     swWarps = 4, swBps = 4;
   if (splitN < 0)
     splitN = tSplitN;
