@@ -398,6 +398,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   //            warps split N, 4 blocks/SM, <= 2048 k); wide: one wave,
   //            <= 2048 k per split, warps split N (K >= 8192: warps split
   //            K, streamed).
+  //   v11: small shapes at M <= 8 and deep (not big) at M = 1 use the
+  //   swapped-operand kernels instead (see swWarps below).
   //   (Cluster split-K, the v7/v8 choice for small shapes at M = 5..16,
   //   lost to the streamed global split-K once its reduction issued all
   //   partial loads at once, v9.)
