@@ -478,6 +478,10 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     swWarps = colBlocks64 * 2 <= c->smCount ? 16 : 4, swBps = kOneWave;
   else if (M <= 1 && deep && !big)
     swWarps = 4, swBps = 4;
+  // (v11d: the 16-warp unswapped streamed kernel `_m16_w16_s3_g_a`, one
+  // block per SM at s2, measured 4096x4096 M = 9 / 12 -6% / -4% but M = 16
+  // +7% against the v10 plan; selectable with warps = 16, not in the
+  // table.)
   if (splitN < 0)
     splitN = tSplitN;
   if (blocksPerSm <= 0)

@@ -203,9 +203,10 @@ int main(int argc, char **argv) {
       // M <= 8: 4 warps with one chunk per split; 8 warps register-capped,
       // whole-slice, 2 chunks per split; 16 warps capped, whole-slice,
       // streamed, 3 chunks per split (uneven last split); 16 warps,
-      // streamed, default split.
-      for (int variant :
-           {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}) {
+      // streamed, default split. Variant 18 asks for 16 warps, streamed,
+      // not swapped (v11d `_m16_w16_s3_g_a` where the family has it).
+      for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                          15, 16, 17, 18}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -232,7 +233,14 @@ int main(int argc, char **argv) {
             x.join();
         }
         qmrt_cuda_plan plan;
-        if (variant >= 14) {
+        if (variant == 18) {
+          qmrt_cuda_set_swap(ctx, 0);
+          qmrt_cuda_set_stream_a(ctx, 1);
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 0, 16, 0, /*split_n=*/0,
+                                       -1, /*cluster=*/0, &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_swap(ctx, -1);
+        } else if (variant >= 14) {
           const int warps = variant == 14 ? 4 : variant == 15 ? 8 : 16;
           qmrt_cuda_set_swap(ctx, 1);
           qmrt_cuda_set_min_blocks(ctx, variant == 15 ? 4 : variant == 16 ? 2 : 0);
@@ -339,7 +347,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     const int links = 6;
-    std::vector<int> pdls = {1}, variants = {0, 1, 5, 6, 7, 8, 9, 10};
+    std::vector<int> pdls = {1}, variants = {0, 1, 5, 6, 7, 8, 9, 10, 11};
     std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 8, 16, 40};
     if (chainsOnly)
       pdls = {1, 0}, variants = {0, 1, 2, 3, 4}, chainK = {1024, 2048, 4096},
@@ -373,7 +381,14 @@ int main(int argc, char **argv) {
           CHECK(qmrt_cuda_weight_upload(ctx, &pw, &dw));
           qmrt_packed_free(&pw);
           qmrt_cuda_plan plan;
-          if (variant == 9 || variant == 10) {
+          if (variant == 11) { // 16 warps, streamed, not swapped (v11d)
+            qmrt_cuda_set_swap(ctx, 0);
+            qmrt_cuda_set_stream_a(ctx, 1);
+            CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 0, 16, 0, 0, -1,
+                                         /*cluster=*/0, &plan));
+            qmrt_cuda_set_stream_a(ctx, -1);
+            qmrt_cuda_set_swap(ctx, -1);
+          } else if (variant == 9 || variant == 10) {
             // Swapped operands, 64 registers (16 warps, whole slice of 2
             // chunks per split; 8 warps, streamed, default split): a PDL
             // launch's blocks co-reside with the previous launch's.

@@ -73,7 +73,12 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
             if (swap && (v9Set || bits != 4 || gather || mt != 1 || splitN ||
                          !scaleAfter || cluster || wideN))
               continue;
-            if (warps != 4 && !swap)
+            // 16 warps unswapped (v11d): one m16 tile, streamed, scale
+            // after the mma, 3 stages (one block per SM at M = 9..16).
+            if (warps != 4 && !swap &&
+                (warps != 16 || v9Set || bits != 4 || gather || mt != 1 ||
+                 splitN || !scaleAfter || cluster || wideN || !streamA ||
+                 stages != 3))
               continue;
             // Register-capped swapped kernels: 64 registers (2 x 16 or
             // 4 x 8 warps per SM), so that a launch of 16 warps per SM
