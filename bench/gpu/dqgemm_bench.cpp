@@ -10,6 +10,7 @@
 //        [--pdl 0|1] [--cluster -1|0|1|2] [--max-chunks N] [--sweep]
 //        [--stream-a -1|0|1] [--wide -1|0|1] [--deep -1|0|1] [--minb -1|0|6|8]
 //        [--cps-list 1,2,4] (one plan per exact chunks-per-split value)
+//        [--warps 4|8|16] [--swap -1|0|1] (swapped-operand kernels, v11)
 //        [--read-ceiling read_ceiling_sm_90.cubin]
 // With --pdl 1 (default) consecutive launches in the graph overlap through
 // programmatic dependent launch where the kernels support it (sm_90).
@@ -157,7 +158,7 @@ int main(int argc, char **argv) {
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
   int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1,
-      deep = -1, minb = -1;
+      deep = -1, minb = -1, warpsOpt = 0, swap = -1;
   std::vector<int> cpsList;
   bool sweep = false;
   const char *ceilingCubin = nullptr;
@@ -180,6 +181,10 @@ int main(int argc, char **argv) {
     } else if (a == "--cps-list" && i + 1 < argc) {
       for (char *p = std::strtok(argv[++i], ","); p; p = std::strtok(nullptr, ","))
         cpsList.push_back(std::atoi(p));
+    } else if (a == "--warps" && i + 1 < argc) {
+      warpsOpt = std::atoi(argv[++i]);
+    } else if (a == "--swap" && i + 1 < argc) {
+      swap = std::atoi(argv[++i]);
     } else if (a == "--wide" && i + 1 < argc) {
       wide = std::atoi(argv[++i]);
     } else if (a == "--pdl" && i + 1 < argc) {
@@ -204,6 +209,7 @@ int main(int argc, char **argv) {
   qmrt_cuda_set_wide(ctx, wide);
   qmrt_cuda_set_deep(ctx, deep);
   qmrt_cuda_set_min_blocks(ctx, minb);
+  qmrt_cuda_set_swap(ctx, swap);
   CUdevice dev;
   CU(cuDeviceGet(&dev, 0));
   int l2 = 0;
@@ -247,11 +253,12 @@ int main(int argc, char **argv) {
         v = 0x3000 | (rng() & 0x3ff); // f16 in [0.125, 0.25)
       CHECK(qmrt_cuda_upload(ctx, da, a.data(), M * K * 2));
       struct Variant { int maxChunks, warps, bps, splitn, cluster; };
-      std::vector<Variant> variants = {{maxChunks, 0, 0, -1, clusterPref}};
+      std::vector<Variant> variants = {
+          {maxChunks, warpsOpt, 0, -1, clusterPref}};
       if (!cpsList.empty()) {
         variants.clear();
         for (int cps : cpsList)
-          variants.push_back({-cps, 0, 0, -1, clusterPref});
+          variants.push_back({-cps, warpsOpt, 0, -1, clusterPref});
       }
       if (sweep)
         for (int sn : {0, 1})

@@ -47,7 +47,7 @@ struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
-      streama = 0, ncols = 64, sfit = 0, minb = 0;
+      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -63,6 +63,7 @@ struct qmrt_cuda_ctx {
   int widePref = -1;    // 128-column kernels: -1 table, 0, 1
   int deepPref = -1;    // whole-slice (> 3 stage) kernels: -1 table, 0, 1
   int minbPref = -1;    // register-capped kernels: -1 table, 0, or minb
+  int swapPref = -1;    // swapped-operand kernels (M <= 8): -1 table, 0, 1
   std::vector<KernelInfo> kernels;
   CUdeviceptr ws = 0, cnt = 0;
   size_t wsBytes = 0, cntBytes = 0;
@@ -146,6 +147,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "ncols") k.ncols = v;
       else if (key == "sfit") k.sfit = v;
       else if (key == "minb") k.minb = v;
+      else if (key == "swapab") k.swapab = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
     if (k.cluster) {
@@ -212,6 +214,12 @@ extern "C" int qmrt_cuda_set_deep(qmrt_cuda_ctx *c, int pref) {
 extern "C" int qmrt_cuda_set_min_blocks(qmrt_cuda_ctx *c, int pref) {
   int old = c->minbPref;
   c->minbPref = pref < 0 ? -1 : pref;
+  return old;
+}
+
+extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
+  int old = c->swapPref;
+  c->swapPref = pref < 0 ? -1 : pref ? 1 : 0;
   return old;
 }
 
@@ -314,7 +322,7 @@ static int64_t stageBuffers(const KernelInfo &k, int64_t sps) {
 }
 
 static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
-  int64_t rows = 16 * k.mtiles;
+  int64_t rows = k.swapab ? 8 : 16 * k.mtiles;
   int64_t chunkK = 16 * int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
   int64_t bufs = stageBuffers(k, sps);
   int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
@@ -366,6 +374,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // Tile table: m16 tiles per block by M.
   int mt = M <= 16 ? 1 : M <= 32 ? 2 : 4;
   int best = -1;
+  const bool warpsDefault = warps <= 0, bpsDefault = blocksPerSm <= 0;
   if (warps <= 0)
     warps = kDefaultWarps;
   // Tile table (H100, PDL launches; bench/gpu/NOTES.md v7-v10,
@@ -389,6 +398,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   //            warps split N, 4 blocks/SM, <= 2048 k); wide: one wave,
   //            <= 2048 k per split, warps split N (K >= 8192: warps split
   //            K, streamed).
+  //   v11: small shapes at M <= 8 and deep (not big) at M = 1 use the
+  //   swapped-operand kernels instead (see swWarps below).
   //   (Cluster split-K, the v7/v8 choice for small shapes at M = 5..16,
   //   lost to the streamed global split-K once its reduction issued all
   //   partial loads at once, v9.)
@@ -399,7 +410,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   const bool wide = N >= 16384, deep = K >= 8192 && !wide;
   const bool big = K * N >= 200000000;
   int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0, tStreamA = 0,
-      tWide = 0, tDeep = 0, tMinb = 0;
+      tWide = 0, tDeep = 0, tMinb = 0, tSwap = 0;
   int64_t tMaxK = 0; // k per split cap (0 = none)
   if (M <= 4) {
     if (wide) {
@@ -453,6 +464,24 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     else
       tBps = kOneWave;
   }
+  // v11 (h100_exp_v11.jsonl): swapped-operand kernels (weights as the m16
+  // mma operand, 8-row blocks), streamed activations, where they exist for
+  // the family: small shapes at M <= 8 with 16 warps and one block per SM
+  // where two splits fit one wave (4096x4096: s2), else 4 warps, one wave
+  // (4096x6144: s4); deep shapes (not big) at M = 1 with 4 warps, ~4
+  // blocks/SM (14336x4096: s7; at M = 4 it measured 16.5 us against the
+  // v10 plan's 13.7, h100_ab_v11.jsonl). Only for default plans (no forced
+  // split, warp count, blocks per SM or kernel preference).
+  const int64_t colBlocks64 = (w->meta.Np + 63) / 64;
+  int swWarps = 0, swBps = 0;
+  if (M <= 8 && !wide && !deep)
+    swWarps = colBlocks64 * 2 <= c->smCount ? 16 : 4, swBps = kOneWave;
+  else if (M <= 1 && deep && !big)
+    swWarps = 4, swBps = 4;
+  // (v11d: the 16-warp unswapped streamed kernel `_m16_w16_s3_g_a`, one
+  // block per SM at s2, measured 4096x4096 M = 9 / 12 -6% / -4% but M = 16
+  // +7% against the v10 plan; selectable with warps = 16, not in the
+  // table.)
   if (splitN < 0)
     splitN = tSplitN;
   if (blocksPerSm <= 0)
@@ -469,12 +498,25 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     return (k.warps == warps ? 4 : 0) + (k.splitn == splitN ? 2 : 0) +
            (k.scaleafter == wantScaleAfter ? 1 : 0);
   };
-  int wantStreamA = c->streamAPref >= 0 ? c->streamAPref : tStreamA;
   auto family = [&](const KernelInfo &k) {
     return !k.cluster && k.bits == w->meta.bits &&
            k.sym == w->meta.symmetric && k.gather == w->meta.gather &&
            k.mtiles == mt && usable(k);
   };
+  if (swWarps && warpsDefault && bpsDefault && maxChunks == 0 &&
+      splitN == 0 && wantScaleAfter == 1 && clusterPref <= 0 &&
+      c->swapPref < 0 && c->streamAPref < 0 && c->widePref < 0 &&
+      c->deepPref < 0 && c->minbPref < 0 &&
+      std::any_of(c->kernels.begin(), c->kernels.end(),
+                  [&](const KernelInfo &k) {
+                    return family(k) && k.swapab && k.streama &&
+                           k.warps == swWarps && k.stages <= 3 &&
+                           k.minb == 0 && k.scaleafter;
+                  })) {
+    tSwap = 1, tStreamA = 1, tDeep = 0, tWide = 0;
+    warps = swWarps, blocksPerSm = swBps, tMaxK = 0;
+  }
+  int wantStreamA = c->streamAPref >= 0 ? c->streamAPref : tStreamA;
   if (wantStreamA && !std::any_of(c->kernels.begin(), c->kernels.end(),
                                   [&](const KernelInfo &k) {
                                     return family(k) && k.streama &&
@@ -505,7 +547,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                 })))
     wantDeep = 0;
   int wantMinb = c->minbPref >= 0 ? c->minbPref : tMinb;
-  if (wantMinb && (wantCols != 64 || wantDeep ||
+  if (wantMinb && (wantCols != 64 ||
                    !std::any_of(c->kernels.begin(), c->kernels.end(),
                                 [&](const KernelInfo &k) {
                                   return family(k) && k.minb == wantMinb &&
@@ -516,10 +558,30 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                          k.scaleafter == wantScaleAfter;
                                 })))
     wantMinb = 0;
+  // Swapped operands (v11): blocks of 8 rows, so only for M <= 8.
+  int wantSwap = c->swapPref >= 0 ? c->swapPref : tSwap;
+  if (wantSwap && (M > 8 || wantCols != 64 ||
+                   !std::any_of(c->kernels.begin(), c->kernels.end(),
+                                [&](const KernelInfo &k) {
+                                  return family(k) && k.swapab &&
+                                         k.streama == wantStreamA &&
+                                         (k.stages > 3) == (wantDeep != 0) &&
+                                         k.minb == wantMinb &&
+                                         k.warps == warps &&
+                                         k.splitn == splitN;
+                                })))
+    wantSwap = 0;
+  if (!wantSwap && wantMinb &&
+      !std::any_of(c->kernels.begin(), c->kernels.end(),
+                   [&](const KernelInfo &k) {
+                     return family(k) && !k.swapab && k.minb == wantMinb;
+                   }))
+    wantMinb = 0; // the capped kernels asked for exist only swapped
   for (int i = 0; i < (int)c->kernels.size(); ++i) {
     const KernelInfo &k = c->kernels[i];
     if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
         (k.stages > 3) == (wantDeep != 0) && k.minb == wantMinb &&
+        k.swapab == wantSwap &&
         (best < 0 || score(k) > score(c->kernels[best])))
       best = i;
   }
@@ -531,7 +593,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                 " mtiles=" + std::to_string(mt));
   const KernelInfo &k = c->kernels[best];
   int64_t chunkSteps = k.splitn ? k.unroll : int64_t(k.warps) * k.unroll;
-  int64_t rows = 16 * mt;
+  int64_t rows = k.swapab ? 8 : 16 * mt;
   int64_t colsPerBlock = int64_t(k.ncols) * (k.splitn ? k.warps : 1);
   int64_t mBlocks = (M + rows - 1) / rows,
           nBlocks = (w->meta.Np + colsPerBlock - 1) / colsPerBlock;

@@ -198,7 +198,15 @@ int main(int argc, char **argv) {
       // block's weight slice in shared memory) where the family has them:
       // up to 8 chunks per split (whole K = 4096 in one block), and
       // streamed activations with 3 chunks per split (uneven last split).
-      for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}) {
+      // Variants 14-17 use the swapped-operand kernels (v11, `_sw`: weights
+      // as the m16 operand, 8-row blocks) where the family has them and
+      // M <= 8: 4 warps with one chunk per split; 8 warps register-capped,
+      // whole-slice, 2 chunks per split; 16 warps capped, whole-slice,
+      // streamed, 3 chunks per split (uneven last split); 16 warps,
+      // streamed, default split. Variant 18 asks for 16 warps, streamed,
+      // not swapped (v11d `_m16_w16_s3_g_a` where the family has it).
+      for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                          15, 16, 17, 18}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -225,7 +233,28 @@ int main(int argc, char **argv) {
             x.join();
         }
         qmrt_cuda_plan plan;
-        if (variant >= 12) {
+        if (variant == 18) {
+          qmrt_cuda_set_swap(ctx, 0);
+          qmrt_cuda_set_stream_a(ctx, 1);
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 0, 16, 0, /*split_n=*/0,
+                                       -1, /*cluster=*/0, &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_swap(ctx, -1);
+        } else if (variant >= 14) {
+          const int warps = variant == 14 ? 4 : variant == 15 ? 8 : 16;
+          qmrt_cuda_set_swap(ctx, 1);
+          qmrt_cuda_set_min_blocks(ctx, variant == 15 ? 4 : variant == 16 ? 2 : 0);
+          qmrt_cuda_set_deep(ctx, variant == 15 || variant == 16 ? 1 : 0);
+          qmrt_cuda_set_stream_a(ctx, variant >= 16 ? 1 : 0);
+          CHECK(qmrt_cuda_plan_for_ex3(
+              ctx, &dw, M, variant == 14 ? 1 : variant == 15 ? -2
+                           : variant == 16 ? -3 : 0,
+              warps, 0, /*split_n=*/0, -1, /*cluster=*/0, &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_deep(ctx, -1);
+          qmrt_cuda_set_min_blocks(ctx, -1);
+          qmrt_cuda_set_swap(ctx, -1);
+        } else if (variant >= 12) {
           qmrt_cuda_set_deep(ctx, 1);
           qmrt_cuda_set_stream_a(ctx, variant == 13 ? 1 : 0);
           CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 12 ? -8 : -3,
@@ -318,8 +347,8 @@ int main(int argc, char **argv) {
       return 2;
     }
     const int links = 6;
-    std::vector<int> pdls = {1}, variants = {0, 1, 5, 6, 7, 8};
-    std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 16, 40};
+    std::vector<int> pdls = {1}, variants = {0, 1, 5, 6, 7, 8, 9, 10, 11};
+    std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 8, 16, 40};
     if (chainsOnly)
       pdls = {1, 0}, variants = {0, 1, 2, 3, 4}, chainK = {1024, 2048, 4096},
       chainM = {1, 16};
@@ -352,7 +381,29 @@ int main(int argc, char **argv) {
           CHECK(qmrt_cuda_weight_upload(ctx, &pw, &dw));
           qmrt_packed_free(&pw);
           qmrt_cuda_plan plan;
-          if (variant == 5) { // streamed activations
+          if (variant == 11) { // 16 warps, streamed, not swapped (v11d)
+            qmrt_cuda_set_swap(ctx, 0);
+            qmrt_cuda_set_stream_a(ctx, 1);
+            CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 0, 16, 0, 0, -1,
+                                         /*cluster=*/0, &plan));
+            qmrt_cuda_set_stream_a(ctx, -1);
+            qmrt_cuda_set_swap(ctx, -1);
+          } else if (variant == 9 || variant == 10) {
+            // Swapped operands, 64 registers (16 warps, whole slice of 2
+            // chunks per split; 8 warps, streamed, default split): a PDL
+            // launch's blocks co-reside with the previous launch's.
+            qmrt_cuda_set_swap(ctx, 1);
+            qmrt_cuda_set_min_blocks(ctx, variant == 9 ? 2 : 4);
+            qmrt_cuda_set_deep(ctx, variant == 9 ? 1 : 0);
+            qmrt_cuda_set_stream_a(ctx, variant == 10 ? 1 : 0);
+            CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 9 ? -2 : 0,
+                                         variant == 9 ? 16 : 8, 0, 0, -1,
+                                         /*cluster=*/0, &plan));
+            qmrt_cuda_set_stream_a(ctx, -1);
+            qmrt_cuda_set_deep(ctx, -1);
+            qmrt_cuda_set_min_blocks(ctx, -1);
+            qmrt_cuda_set_swap(ctx, -1);
+          } else if (variant == 5) { // streamed activations
             qmrt_cuda_set_stream_a(ctx, 1);
             CHECK(qmrt_cuda_plan_for(ctx, &dw, M, 0, &plan));
             qmrt_cuda_set_stream_a(ctx, -1);

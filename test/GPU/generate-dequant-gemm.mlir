@@ -3,12 +3,13 @@
 // 4-bit symmetric, group 128, K aligned: the "direct" family, kernels per
 // M tile (streamed-activation "_a", 128-column "_n128" and whole-slice
 // "_s9" variants for one m16 tile; the sm_90-only cluster kernels are left
-// out), each with
+// out; swapped-operand "_sw" kernels of 8-row blocks with 4, 8 and 16 warps
+// and a 16-warp streamed m16 kernel, v11), each with
 // cp.async, ldmatrix and mma.sync.
 
 // CHECK-LABEL: module attributes {gpu.container_module}
 // CHECK: func.func @sym4
-// CHECK: qweight.matmul {{.*}}qm.gpu_kernels = ["qm_dqgemm_b4_sym_direct_m16_w4_s3", "qm_dqgemm_b4_sym_direct_m16_w4_s9", "qm_dqgemm_b4_sym_direct_m16_w4_s3_a", "qm_dqgemm_b4_sym_direct_m16_w4_s9_a", "qm_dqgemm_b4_sym_direct_m16_w4_s3_g", "qm_dqgemm_b4_sym_direct_m16_w4_s9_g", "qm_dqgemm_b4_sym_direct_m16_w4_s3_g_n128", "qm_dqgemm_b4_sym_direct_m16_w4_s3_g_a", "qm_dqgemm_b4_sym_direct_m16_w4_s9_g_a", "qm_dqgemm_b4_sym_direct_m16_w4_s3_g_a_n128", "qm_dqgemm_b4_sym_direct_m16_w4n_s3", "qm_dqgemm_b4_sym_direct_m16_w4n_s3_a", "qm_dqgemm_b4_sym_direct_m16_w4n_s3_g", "qm_dqgemm_b4_sym_direct_m16_w4n_s3_g_a", "qm_dqgemm_b4_sym_direct_m32_w4_s3", "qm_dqgemm_b4_sym_direct_m32_w4n_s3", "qm_dqgemm_b4_sym_direct_m64_w4_s3", "qm_dqgemm_b4_sym_direct_m64_w4n_s3"]
+// CHECK: qweight.matmul {{.*}}qm.gpu_kernels = ["qm_dqgemm_b4_sym_direct_m16_w4_s3", "qm_dqgemm_b4_sym_direct_m16_w4_s9", "qm_dqgemm_b4_sym_direct_m16_w4_s3_a", "qm_dqgemm_b4_sym_direct_m16_w4_s9_a", "qm_dqgemm_b4_sym_direct_m16_w4_s3_g", "qm_dqgemm_b4_sym_direct_m8_w4_s3_g_sw", "qm_dqgemm_b4_sym_direct_m8_w8_s3_g_sw", "qm_dqgemm_b4_sym_direct_m8_w8_s3_g_sw_r4", "qm_dqgemm_b4_sym_direct_m8_w16_s3_g_sw", "qm_dqgemm_b4_sym_direct_m8_w16_s3_g_sw_r2", "qm_dqgemm_b4_sym_direct_m16_w4_s9_g", "qm_dqgemm_b4_sym_direct_m8_w4_s9_g_sw", "qm_dqgemm_b4_sym_direct_m8_w8_s9_g_sw", "qm_dqgemm_b4_sym_direct_m8_w8_s9_g_sw_r4", "qm_dqgemm_b4_sym_direct_m8_w16_s9_g_sw", "qm_dqgemm_b4_sym_direct_m8_w16_s9_g_sw_r2", "qm_dqgemm_b4_sym_direct_m16_w4_s3_g_n128", "qm_dqgemm_b4_sym_direct_m16_w4_s3_g_a", "qm_dqgemm_b4_sym_direct_m16_w16_s3_g_a", "qm_dqgemm_b4_sym_direct_m8_w4_s3_g_a_sw", "qm_dqgemm_b4_sym_direct_m8_w8_s3_g_a_sw", "qm_dqgemm_b4_sym_direct_m8_w8_s3_g_a_sw_r4", "qm_dqgemm_b4_sym_direct_m8_w16_s3_g_a_sw", "qm_dqgemm_b4_sym_direct_m8_w16_s3_g_a_sw_r2", "qm_dqgemm_b4_sym_direct_m16_w4_s9_g_a", "qm_dqgemm_b4_sym_direct_m8_w4_s9_g_a_sw", "qm_dqgemm_b4_sym_direct_m8_w8_s9_g_a_sw", "qm_dqgemm_b4_sym_direct_m8_w8_s9_g_a_sw_r4", "qm_dqgemm_b4_sym_direct_m8_w16_s9_g_a_sw", "qm_dqgemm_b4_sym_direct_m8_w16_s9_g_a_sw_r2", "qm_dqgemm_b4_sym_direct_m16_w4_s3_g_a_n128", "qm_dqgemm_b4_sym_direct_m16_w4n_s3", "qm_dqgemm_b4_sym_direct_m16_w4n_s3_a", "qm_dqgemm_b4_sym_direct_m16_w4n_s3_g", "qm_dqgemm_b4_sym_direct_m16_w4n_s3_g_a", "qm_dqgemm_b4_sym_direct_m32_w4_s3", "qm_dqgemm_b4_sym_direct_m32_w4n_s3", "qm_dqgemm_b4_sym_direct_m64_w4_s3", "qm_dqgemm_b4_sym_direct_m64_w4n_s3"]
 // CHECK: gpu.module @qm_dqgemm
 // CHECK: gpu.func @qm_dqgemm_b4_sym_direct_m16_w4_s3({{.*}}) kernel
 // CHECK: nvgpu.device_async_copy

@@ -179,13 +179,15 @@ int main(int argc, char **argv) {
     txt += llvm::formatv("{0} bits={1} sym={2} gather={3} mtiles={4} "
                          "warps={5} unroll={6} threads={7} stages={8} "
                          "splitn={9} scaleafter={10} cluster={11} "
-                         "pdl={12} streama={13} ncols={14} sfit={15} minb={16}\n",
+                         "pdl={12} streama={13} ncols={14} sfit={15} minb={16} "
+                         "swapab={17}\n",
                          c.kernelName(), c.bits, c.symmetric ? 1 : 0,
                          c.gatherA ? 1 : 0, c.mTiles, c.warps, c.unroll,
                          c.threads(), c.stages, c.splitN ? 1 : 0,
                          c.scaleAfter ? 1 : 0, c.cluster ? 1 : 0,
                          pdlAll ? 1 : 0, c.streamA ? 1 : 0, c.tileCols(),
-                         c.fitStages ? 1 : 0, c.minBlocksPerSm)
+                         c.fitStages ? 1 : 0, c.minBlocksPerSm,
+                         c.swapAB ? 1 : 0)
                .str();
     json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
                           "\"symmetric\": {2}, \"gather_a\": {3}, "
@@ -197,7 +199,7 @@ int main(int argc, char **argv) {
                           "warps*m_tile*256) rounded to 16, +16\"}}{9}\n",
                           c.kernelName(), c.bits,
                           c.symmetric ? "true" : "false",
-                          c.gatherA ? "true" : "false", c.mTiles * 16,
+                          c.gatherA ? "true" : "false", c.rowsPerBlock(),
                           qm::gpu::kBlockN, c.warps, c.unroll, c.threads(),
                           i + 1 < configs.size() ? "," : "", c.stages,
                           c.cluster ? "true" : "false")

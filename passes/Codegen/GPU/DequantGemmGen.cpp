@@ -27,17 +27,18 @@ using namespace mlir::qm::gpu;
 std::string DequantGemmConfig::kernelName() const {
   return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}{10}{11}",
                        bits, symmetric ? "sym" : "asym",
-                       gatherA ? "gather" : "direct", mTiles * 16, warps,
+                       gatherA ? "gather" : "direct", rowsPerBlock(), warps,
                        stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
                        cluster ? "_c" : "", streamA ? "_a" : "",
-                       wideN ? "_n128" : "",
+                       std::string(wideN ? "_n128" : "") +
+                           (swapAB ? "_sw" : ""),
                        minBlocksPerSm ? "_r" + std::to_string(minBlocksPerSm)
                                       : std::string())
       .str();
 }
 
 unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
-  unsigned rows = 16 * mTiles;
+  unsigned rows = rowsPerBlock();
   unsigned bufs = stageBuffers(stepsPerSplit);
   unsigned aBytes = streamA ? bufs * rows * (chunkSteps() * 16 + 8) * 2
                             : rows * (stepsPerSplit * 16 + 8) * 2;
@@ -61,8 +62,28 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
               for (bool cluster : {false, true})
                 for (bool streamA : {false, true})
                   for (bool wideN : {false, true})
-                    for (unsigned stages : {3u, 9u}) {
+                    for (unsigned stages : {3u, 9u})
+                      for (bool swap : {false, true})
+                        for (unsigned warps : {4u, 8u, 16u})
+                          for (bool capped : {false, true}) {
             if (stages == 9 && !wholeSlice)
+              continue;
+            // Swapped operands (v11): 4-bit direct family, one tile, scale
+            // after the mma, warps split K, global split-K; 4 or 8 warps.
+            if (swap && (v9Set || bits != 4 || gather || mt != 1 || splitN ||
+                         !scaleAfter || cluster || wideN))
+              continue;
+            // 16 warps unswapped (v11d): one m16 tile, streamed, scale
+            // after the mma, 3 stages (one block per SM at M = 9..16).
+            if (warps != 4 && !swap &&
+                (warps != 16 || v9Set || bits != 4 || gather || mt != 1 ||
+                 splitN || !scaleAfter || cluster || wideN || !streamA ||
+                 stages != 3))
+              continue;
+            // Register-capped swapped kernels: 64 registers (2 x 16 or
+            // 4 x 8 warps per SM), so that a launch of 16 warps per SM
+            // leaves half the register file to the next PDL launch.
+            if (capped && (!swap || warps == 4))
               continue;
             if (scaleAfter && mt != 1)
               continue;
@@ -86,7 +107,6 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
             if (stages == 9 && (bits != 4 || gather || mt != 1 || splitN ||
                                 cluster || wideN))
               continue;
-            const unsigned warps = 4;
             DequantGemmConfig c;
             c.splitN = splitN;
             c.scaleAfter = scaleAfter;
@@ -101,6 +121,9 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
             c.unroll = kChunkK / 16 / c.warps;
             c.stages = stages;
             c.fitStages = wholeSlice;
+            c.swapAB = swap;
+            if (capped)
+              c.minBlocksPerSm = 32 / warps;
             // (Register-capped `_r6` / `_r8` kernels, minBlocksPerSm = 6 /
             // 8, measured 1.4-2.5x slower (spills; bench/gpu/NOTES.md v10c):
             // not in the default set.)
@@ -444,12 +467,15 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
 
 std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   Emitter e;
-  const unsigned rows = 16 * cfg.mTiles;
+  const bool swap = cfg.swapAB;
+  const unsigned rows = cfg.rowsPerBlock();
   const unsigned chunk = cfg.chunkSteps();
   const unsigned vecsPerStep = cfg.bits == 4 ? 1 : 2; // vector<4xi32> / lane
   const unsigned H = cfg.halves();
   const unsigned tileCols = cfg.tileCols();
-  const unsigned nAcc = cfg.mTiles * 8 * H;
+  // Accumulators: 8 n8 tiles per 64 columns and m16 tile, or (swapped) 4
+  // m16 tiles of columns x 8 rows.
+  const unsigned nAcc = swap ? 4 : cfg.mTiles * 8 * H;
   const std::string wgF16 = std::string("memref<?xf16, ") + kWG + ">";
   const std::string wgF32 = std::string("memref<?xf32, ") + kWG + ">";
   const std::string wgI32 = std::string("memref<?xi32, ") + kWG + ">";
@@ -565,7 +591,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       std::string grp = e.op("arith.shrui " + ks + ", %gshift : index");
       std::string sidx =
           e.add(e.mul(e.add(nbGroups, grp), e.idx(8)), laneQ);
-      if (cfg.scaleAfter) {
+      if (cfg.scaleAfter && !swap) {
         // Scales in the accumulator layout: [nb][g][lane % 4][t][2].
         std::string cidx = e.mul(
             e.add(e.mul(e.add(nbGroups, grp), e.idx(4)), laneR), e.idx(2));
@@ -641,7 +667,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   };
   const unsigned nW = S ? 0 : cfg.unroll * vecsPerStep;
   // Scale / zero vectors per 64-column half, halves one after the other.
-  const unsigned nSper = cfg.scaleAfter ? 2 : cfg.unroll;
+  // (Swapped, scale after: the 8 scales of column lane / 4 + 8 t, one
+  // vector; the accumulator rows of mma j are columns 16 j + lane / 4 (+ 8).)
+  const unsigned nSper = cfg.scaleAfter ? (swap ? 1 : 2) : cfg.unroll;
   const unsigned nZper = cfg.symmetric ? 0 : cfg.scaleAfter ? 1 : cfg.unroll;
   const unsigned nS = nSper * H, nZ = nZper * H;
   std::vector<std::string> loadTypes;
@@ -899,7 +927,21 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
            : e.add(e.mul(ls, e.idx(16)), aColLane);
     std::string aRow0 = SA ? e.mul(stage, aRowsAlloc) : e.idx(0);
     std::vector<std::string> afrag;
-    for (unsigned i = 0; i < cfg.mTiles; ++i) {
+    if (swap) {
+      // Activations as the n8 B operand: two 8x8 matrices (k 0-7, 8-15) of
+      // rows m, read by lanes 0-15 (lane % 8 = row, lane / 8 = matrix);
+      // rows past M repeat the last loaded row.
+      std::string brow =
+          e.minu(e.rem(lane, e.idx(8)), e.sub(rowsHere, e.idx(1)));
+      std::string bcol = e.add(
+          e.sub(acol, aColLane),
+          e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)), e.idx(8)));
+      std::string bidx = e.add(e.mul(e.add(aRow0, brow), strideA), bcol);
+      afrag.push_back(e.op("nvgpu.ldmatrix " + as + "[" + bidx +
+                           "] {numTiles = 2 : i32, transpose = false} : " +
+                           wgF16 + " -> vector<2x2xf16>"));
+    }
+    for (unsigned i = 0; i < (swap ? 0 : cfg.mTiles); ++i) {
       // Rows past M repeat the last loaded row (their outputs are dropped).
       std::string arow = e.minu(e.add(aRowLane, e.idx(16 * i)),
                                 e.sub(rowsHere, e.idx(1)));
@@ -1018,6 +1060,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         }
       }
     }
+    std::vector<std::string> pk0(8), pk1(8);
     for (unsigned t = 0; t < 8; ++t) {
       unsigned o = lohiOff[t];
       std::string p0 = e.op("vector.shuffle " + lohi[t].first + ", " +
@@ -1028,6 +1071,10 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                             lohi[t].second + " [" + std::to_string(o) + ", " +
                             std::to_string(o + 1) +
                             "] : vector<8xf16>, vector<8xf16>");
+      if (swap) {
+        pk0[t] = p0, pk1[t] = p1;
+        continue;
+      }
       std::string b0 = e.op(
           "vector.insert " + p0 + ", " +
           e.constant("dense<0.0> : vector<2x2xf16>") +
@@ -1041,9 +1088,49 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                       "vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>");
       }
     }
+    if (swap) {
+      // A fragment of columns 16 j .. 16 j + 15: (row lane / 4, k lo),
+      // (row + 8, k lo), (row, k hi), (row + 8, k hi) = the b0 / b1 halves
+      // of the packed n8 tiles 2 j and 2 j + 1.
+      for (unsigned j = 0; j < 4; ++j) {
+        std::string w = e.constant("dense<0.0> : vector<4x2xf16>");
+        const std::string parts[4] = {pk0[2 * j], pk0[2 * j + 1], pk1[2 * j],
+                                      pk1[2 * j + 1]};
+        for (unsigned r = 0; r < 4; ++r)
+          w = e.op("vector.insert " + parts[r] + ", " + w + " [" +
+                   std::to_string(r) +
+                   "] : vector<2xf16> into vector<4x2xf16>");
+        dst[j] = e.op("nvgpu.mma.sync(" + w + ", " + afrag[0] + ", " +
+                      dst[j] +
+                      ") {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, "
+                      "vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>");
+      }
+    }
     } // halves
   }
-  if (cfg.scaleAfter) {
+  if (cfg.scaleAfter && swap) {
+    // Accumulator rows are columns: c0, c1 of mma j scale by s[2 j], c2, c3
+    // by s[2 j + 1].
+    std::string sv = "%ld" + std::to_string(nW);
+    for (unsigned j = 0; j < 4; ++j) {
+      std::string sb = accZero;
+      for (unsigned h = 0; h < 2; ++h) {
+        unsigned o = 2 * j + h;
+        std::string s2 = e.op("vector.shuffle " + sv + ", " + sv + " [" +
+                              std::to_string(o) + ", " + std::to_string(o) +
+                              "] : vector<8xf16>, vector<8xf16>");
+        std::string s2f =
+            e.op("arith.extf " + s2 + " : vector<2xf16> to vector<2xf32>");
+        sb = e.op("vector.insert " + s2f + ", " + sb + " [" +
+                  std::to_string(h) +
+                  "] : vector<2xf32> into vector<2x2xf32>");
+      }
+      std::string m = e.op("arith.mulf " + tmp[j] + ", " + sb +
+                           " fastmath<contract> : vector<2x2xf32>");
+      acc[j] = e.op("arith.addf " + acc[j] + ", " + m +
+                    " fastmath<contract> : vector<2x2xf32>");
+    }
+  } else if (cfg.scaleAfter) {
     for (unsigned hb = 0; hb < H; ++hb)
     for (unsigned t = 0; t < 8; ++t) {
       std::string sv = "%ld" + std::to_string(nW + hb * nSper + t / 4);
@@ -1088,7 +1175,26 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string rowLane = laneQ;
   std::string colLane = e.mul(e.rem(lane, e.idx(4)), e.idx(2));
   std::string warpRow = e.mul(warp, e.idx(rows));
-  for (unsigned i = 0; i < cfg.mTiles; ++i)
+  if (swap) {
+    // Swapped: c0, c1 (h = 0) / c2, c3 (h = 1) of mma j are column
+    // 16 j + 8 h + lane / 4, rows 2 (lane % 4) and 2 (lane % 4) + 1.
+    std::string r0 = e.add(warpRow, colLane);
+    for (unsigned j = 0; j < 4; ++j)
+      for (unsigned h = 0; h < 2; ++h) {
+        std::string a = loop + "#" + std::to_string(j);
+        std::string col = e.add(rowLane, e.idx(16 * j + 8 * h));
+        for (unsigned x = 0; x < 2; ++x) {
+          std::string v = e.op("vector.extract " + a + "[" +
+                               std::to_string(h) + ", " + std::to_string(x) +
+                               "] : f32 from vector<2x2xf32>");
+          std::string idx = e.add(e.mul(e.add(r0, e.idx(x)), e.idx(tileCols)),
+                                  col);
+          e.line("memref.store " + v + ", " + red + "[" + idx + "] : " +
+                 wgF32);
+        }
+      }
+  }
+  for (unsigned i = 0; i < (swap ? 0 : cfg.mTiles); ++i)
     for (unsigned hb = 0; hb < H; ++hb)
     for (unsigned t = 0; t < 8; ++t) {
       std::string a = loop + "#" + std::to_string((i * H + hb) * 8 + t);

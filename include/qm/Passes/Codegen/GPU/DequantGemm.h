@@ -74,6 +74,16 @@ struct DequantGemmConfig {
   bool pdl = false;
   /// Blocks per SM the register allocation must allow (0 = no bound).
   unsigned minBlocksPerSm = 0;
+  /// Swapped mma operands (v11, M <= 8 per block): the dequantized weights
+  /// are the m16 A operand (two n8 B tiles of the packed layout form one
+  /// A fragment, no repacking) and the activations the n8 B operand, so a
+  /// k-step of 64 columns is 4 mma on 4 accumulators instead of 8 on 8,
+  /// and blocks cover 8 rows of M. 4-bit direct family, one tile, warps
+  /// split K, global split-K.
+  bool swapAB = false;
+
+  /// Rows of M one block covers.
+  unsigned rowsPerBlock() const { return swapAB ? 8 : 16 * mTiles; }
 
   /// Steps of 16 in K one block iteration covers (the packer pads K to it).
   unsigned chunkSteps() const { return splitN ? unroll : warps * unroll; }
