@@ -85,8 +85,9 @@ print("| text | fp32 ppl | %s w%sg%s ppl | change |" % (method, bits, group))
 print("|---|---|---|---|")
 for t in fp:
     print("| %s | %.3f | %.3f | %+.2f%% |" % (t, fp[t], qu.get(t, float("nan")), 100 * (qu.get(t, 0) / fp[t] - 1)))
-print("\nmodel %.1f MB (.onnx) -> %.1f MB (quantized bytecode: %d-bit codes stored one per byte,"
-      " head and embeddings float)" % (report["onnx_bytes"] / 1e6, report["quantized_bytecode_bytes"] / 1e6, int(bits)))
+print("\nmodel %.1f MB (.onnx) -> %.1f MB (quantized bytecode: %d-bit codes packed %d per 32-bit word,"
+      " head and embeddings float)" % (report["onnx_bytes"] / 1e6, report["quantized_bytecode_bytes"] / 1e6,
+                                       int(bits), 10 if int(bits) == 3 else 32 // int(bits)))
 print("import %.2f s, quantize %.1f s (calibration included); report: %s/report.json"
       % (report["import_seconds"], report["quantize_seconds"], out))
 PY

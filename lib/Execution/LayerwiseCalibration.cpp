@@ -107,8 +107,13 @@ static LogicalResult liftConstants(ModuleOp segment,
     if (!type || type.getNumElements() <= 1 ||
         type.getElementType().getIntOrFloatBitWidth() % 8 != 0)
       continue;
+    // Packed codes (k_packed) are signless i32 words: lifted as operands of
+    // qweight.assemble (shape constants stay, they fold).
     bool weightLike = isa<FloatType>(type.getElementType()) ||
-                      type.getElementType().isUnsignedInteger();
+                      type.getElementType().isUnsignedInteger() ||
+                      llvm::any_of(cst->getUsers(), [](Operation *user) {
+                        return isa<qweight::AssembleOp>(user);
+                      });
     if (!weightLike)
       continue;
     const void *bytes = nullptr;

@@ -88,9 +88,12 @@ static cl::opt<bool> includeEmbeddings("include-embeddings",
 static cl::opt<std::string> configFile("config",
                                        cl::desc("Per-layer overrides file"),
                                        cl::cat(toolOptions));
-static cl::opt<std::string> layout("layout", cl::init("unpacked"),
-                                   cl::desc("unpacked or k_packed"),
-                                   cl::cat(toolOptions));
+static cl::opt<std::string>
+    layout("layout", cl::init("k_packed"),
+           cl::desc("Code layout: k_packed (default; 32 / bits codes per "
+                    "32-bit word along K, 10 at 3 bits) or unpacked (one "
+                    "code per byte)"),
+           cl::cat(toolOptions));
 static cl::opt<std::string> calibFiles(
     "calib",
     cl::desc("Calibration text files (comma-separated, joined with id 0)"),
