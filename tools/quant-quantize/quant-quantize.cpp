@@ -121,8 +121,8 @@ static cl::opt<int64_t>
     awqGrid("awq-grid", cl::init(20),
             cl::desc("AWQ scale exponents alpha = i / grid for i < grid"),
             cl::cat(toolOptions));
-static cl::opt<bool>
-    awqDuo("awq-duo", cl::init(true),
+static cl::opt<cl::boolOrDefault>
+    awqDuo("awq-duo",
            cl::desc("AWQ duo scaling: s = s_x^alpha / s_w^(1 - alpha) "
                     "(=false: s = s_x^alpha); default: on for awq, off for "
                     "awq+gptq"),
@@ -361,7 +361,8 @@ int main(int argc, char **argv) {
         // Measured on tinyllama (README): duo scaling lowers AWQ's
         // perplexity at 3 and 4 bits on both texts; under GPTQ rounding it
         // costs 1.2% on manpages-test at 3 bits.
-        awqOptions.duoScaling = awqDuo.getNumOccurrences() ? awqDuo : !gptq;
+        awqOptions.duoScaling =
+            awqDuo == cl::BOU_UNSET ? !gptq : awqDuo == cl::BOU_TRUE;
         awqOptions.clip = awqClip;
         awqOptions.clipSteps = awqClipSteps;
         awqOptions.blockError = awqBlockError;
