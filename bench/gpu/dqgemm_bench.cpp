@@ -11,7 +11,13 @@
 //        [--stream-a -1|0|1] [--wide -1|0|1] [--deep -1|0|1] [--minb -1|0|6|8]
 //        [--cps-list 1,2,4] (one plan per exact chunks-per-split value)
 //        [--warps 4|8|16] [--swap -1|0|1] (swapped-operand kernels, v11)
+//        [--prefetch-list 0,4096] (v12: bytes per L2 prefetch of the next
+//        launch's weight, 0 = off; one plan per value, default: the
+//        runtime's setting)
 //        [--read-ceiling read_ceiling_sm_90.cubin]
+//        [--copies N] (weight copies to rotate over; default: >= 4x L2
+//        bytes; 1 = one weight that stays in L2, a diagnostic of the
+//        kernel's latency without DRAM)
 // With --pdl 1 (default) consecutive launches in the graph overlap through
 // programmatic dependent launch where the kernels support it (sm_90).
 // --read-ceiling: instead of the GEMM, time a plain streaming read of the
@@ -160,6 +166,8 @@ int main(int argc, char **argv) {
   int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1,
       deep = -1, minb = -1, warpsOpt = 0, swap = -1;
   std::vector<int> cpsList;
+  std::vector<int64_t> pfList;
+  int copiesOpt = 0;
   bool sweep = false;
   const char *ceilingCubin = nullptr;
   for (int i = 3; i < argc; ++i) {
@@ -181,6 +189,11 @@ int main(int argc, char **argv) {
     } else if (a == "--cps-list" && i + 1 < argc) {
       for (char *p = std::strtok(argv[++i], ","); p; p = std::strtok(nullptr, ","))
         cpsList.push_back(std::atoi(p));
+    } else if (a == "--copies" && i + 1 < argc) {
+      copiesOpt = std::atoi(argv[++i]);
+    } else if (a == "--prefetch-list" && i + 1 < argc) {
+      for (char *p = std::strtok(argv[++i], ","); p; p = std::strtok(nullptr, ","))
+        pfList.push_back(std::atoll(p));
     } else if (a == "--warps" && i + 1 < argc) {
       warpsOpt = std::atoi(argv[++i]);
     } else if (a == "--swap" && i + 1 < argc) {
@@ -240,6 +253,8 @@ int main(int argc, char **argv) {
                               nullptr, &pw));
     size_t wbytes = pw.qw_words * 4 + pw.scale_elems * 2;
     int copies = int(std::max<size_t>(2, (size_t(4) * l2 + wbytes - 1) / wbytes));
+    if (copiesOpt > 0)
+      copies = copiesOpt;
     std::vector<qmrt_cuda_weight> dws(copies);
     for (auto &d : dws)
       CHECK(qmrt_cuda_weight_upload(ctx, &pw, &d));
@@ -252,7 +267,10 @@ int main(int argc, char **argv) {
       for (auto &v : a)
         v = 0x3000 | (rng() & 0x3ff); // f16 in [0.125, 0.25)
       CHECK(qmrt_cuda_upload(ctx, da, a.data(), M * K * 2));
-      struct Variant { int maxChunks, warps, bps, splitn, cluster; };
+      struct Variant {
+        int maxChunks, warps, bps, splitn, cluster;
+        int64_t pf = -1;
+      };
       std::vector<Variant> variants = {
           {maxChunks, warpsOpt, 0, -1, clusterPref}};
       if (!cpsList.empty()) {
@@ -260,6 +278,18 @@ int main(int argc, char **argv) {
         for (int cps : cpsList)
           variants.push_back({-cps, warpsOpt, 0, -1, clusterPref});
       }
+      if (!pfList.empty()) {
+        std::vector<Variant> withPf;
+        for (const Variant &v : variants)
+          for (int64_t pf : pfList) {
+            Variant x = v;
+            x.pf = pf;
+            withPf.push_back(x);
+          }
+        variants = withPf;
+      }
+      const int64_t pfDefault = qmrt_cuda_set_prefetch_step(ctx, 0);
+      qmrt_cuda_set_prefetch_step(ctx, pfDefault);
       if (sweep)
         for (int sn : {0, 1})
           for (int bps : {1, 2, 3, 4, 8, 99})
@@ -275,18 +305,22 @@ int main(int argc, char **argv) {
                                    var.bps, var.splitn, -1, var.cluster,
                                    &plan));
       CHECK(qmrt_cuda_reserve(ctx, &dws[0], M, &plan));
+      const int64_t pfStep = var.pf < 0 ? pfDefault : var.pf;
+      qmrt_cuda_set_prefetch_step(ctx, pfStep);
       // Warm up (module load, first-touch).
       for (auto &d : dws)
         CHECK(qmrt_cuda_matmul(ctx, &d, da, dout, M, &plan, stream));
       CU(cuStreamSynchronize(stream));
-      // Graph of `reps` launches cycling through the copies.
+      // Graph of `reps` launches cycling through the copies; each launch
+      // names the next one's weight (L2 prefetch, sm_90 PDL kernels).
       int reps = copies * std::max(1, int(64 / copies));
       CUgraph graph;
       CUgraphExec exec;
       CU(cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_GLOBAL));
       for (int r = 0; r < reps; ++r)
-        CHECK(qmrt_cuda_matmul(ctx, &dws[r % copies], da, dout, M, &plan,
-                               stream));
+        CHECK(qmrt_cuda_matmul_next(ctx, &dws[r % copies], da, dout, M,
+                                    &plan, stream, &dws[(r + 1) % copies],
+                                    &plan));
       CU(cuStreamEndCapture(stream, &graph));
       CU(cuGraphInstantiate(&exec, graph, 0));
       CUevent e0, e1;
@@ -310,12 +344,13 @@ int main(int argc, char **argv) {
                   "\"N\": %lld, \"M\": %lld, \"us\": %.3f, \"min_us\": %.3f, "
                   "\"kernel\": \"%s\", \"nsplit\": %lld, \"grid\": [%u, %u, "
                   "%u], \"smem\": %u, \"cluster\": %u, \"pdl\": %d, \"weight_copies\": "
-                  "%d, \"variant\": \"mc%d_w%d_bps%d_n%d_c%d\"}\n",
+                  "%d, \"prefetch\": %lld, "
+                  "\"variant\": \"mc%d_w%d_bps%d_n%d_c%d\"}\n",
                   devName, (long long)K, (long long)N, (long long)M, med,
                   times[0], qmrt_cuda_kernel_name(ctx, plan.kernel),
                   (long long)plan.nsplit, plan.grid[0], plan.grid[1],
                   plan.grid[2], plan.smem, plan.cluster, pdl, copies,
-                  var.maxChunks,
+                  (long long)pfStep, var.maxChunks,
                   var.warps, var.bps, var.splitn, var.cluster);
       std::fflush(stdout);
       CU(cuGraphExecDestroy(exec));

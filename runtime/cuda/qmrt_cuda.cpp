@@ -64,6 +64,7 @@ struct qmrt_cuda_ctx {
   int deepPref = -1;    // whole-slice (> 3 stage) kernels: -1 table, 0, 1
   int minbPref = -1;    // register-capped kernels: -1 table, 0, or minb
   int swapPref = -1;    // swapped-operand kernels (M <= 8): -1 table, 0, 1
+  int64_t prefetchStep = 4096; // bytes per L2 prefetch of the next weight
   std::vector<KernelInfo> kernels;
   CUdeviceptr ws = 0, cnt = 0;
   size_t wsBytes = 0, cntBytes = 0;
@@ -220,6 +221,13 @@ extern "C" int qmrt_cuda_set_min_blocks(qmrt_cuda_ctx *c, int pref) {
 extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
   int old = c->swapPref;
   c->swapPref = pref < 0 ? -1 : pref ? 1 : 0;
+  return old;
+}
+
+extern "C" int64_t qmrt_cuda_set_prefetch_step(qmrt_cuda_ctx *c,
+                                               int64_t bytes) {
+  int64_t old = c->prefetchStep;
+  c->prefetchStep = bytes <= 0 ? 0 : (bytes + 15) / 16 * 16;
   return old;
 }
 
@@ -777,6 +785,15 @@ struct Memref1D {
 extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                                 qmrt_devptr a, qmrt_devptr out, int64_t M,
                                 const qmrt_cuda_plan *p, void *stream) {
+  return qmrt_cuda_matmul_next(c, w, a, out, M, p, stream, nullptr, nullptr);
+}
+
+extern "C" int qmrt_cuda_matmul_next(qmrt_cuda_ctx *c,
+                                     const qmrt_cuda_weight *w, qmrt_devptr a,
+                                     qmrt_devptr out, int64_t M,
+                                     const qmrt_cuda_plan *p, void *stream,
+                                     const qmrt_cuda_weight *next,
+                                     const qmrt_cuda_plan *next_plan) {
   if (p->nsplit > 1 &&
       c->wsBytes < size_t(p->nsplit) * M * wsPitch(c, w, p) * 4)
     return fail("qmrt_cuda_matmul: workspace too small; call "
@@ -805,6 +822,28 @@ extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
   Memref1D scc{w->scales_c, w->scales_c, 0, int64_t(m.scale_elems / 8), 1};
   int64_t scalars[8] = {M, m.N, m.K, m.Kp, p->sps, p->nsplit, m.gshift,
                         m.ngroups};
+  // L2 prefetch of the next launch's weight (sm_90 PDL kernels read these
+  // ranges; empty ranges prefetch nothing): its codes, and the scale array
+  // its kernel reads (accumulator-order scales for unswapped scale-after
+  // kernels, else the plain ones).
+  Memref1D pfw{w->qw, w->qw, 0, 0, 1}, pfs{w->qw, w->qw, 0, 0, 1};
+  int64_t pfstep = c->prefetchStep ? c->prefetchStep : 16;
+  if (next && c->prefetchStep && c->pdl && k.pdl && c->ccMajor >= 9) {
+    const auto &nm = next->meta;
+    pfw = {next->qw, next->qw, 0, int64_t(nm.qw_words) * 4, 1};
+    bool useC = next->scales_c;
+    if (next_plan) {
+      if (next_plan->kernel < 0 || size_t(next_plan->kernel) >= c->kernels.size())
+        return fail("qmrt_cuda_matmul_next: next_plan's kernel index out of "
+                    "range");
+      const KernelInfo &nk = c->kernels[next_plan->kernel];
+      useC = next->scales_c && nk.scaleafter && !nk.swapab;
+    }
+    CUdeviceptr sp = useC ? next->scales_c : next->scales;
+    pfs = {sp, sp, 0, int64_t(nm.scale_elems) * 2, 1};
+    // (Zero points of asymmetric weights are not prefetched: 2-3% of the
+    // bytes, left to the next kernel's own loads.)
+  }
   std::vector<void *> args;
   for (Memref1D *d : {&qw, &sc, &zp, &av, &perm, &ov, &ws, &cnt, &scc}) {
     args.push_back(&d->alloc);
@@ -815,6 +854,14 @@ extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
   }
   for (int64_t &s : scalars)
     args.push_back(&s);
+  for (Memref1D *d : {&pfw, &pfs}) {
+    args.push_back(&d->alloc);
+    args.push_back(&d->aligned);
+    args.push_back(&d->offset);
+    args.push_back(&d->size);
+    args.push_back(&d->stride);
+  }
+  args.push_back(&pfstep);
   // Launch attributes: a cluster (split-K in distributed shared memory)
   // and programmatic dependent launch (kernels built for sm_90 wait for the
   // previous grid before touching activations, outputs or the workspace).

@@ -465,6 +465,56 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
 }
 } // namespace
 
+/// L2 prefetch of the next launch's weights (sm_90 PDL kernels, v12): the
+/// byte ranges `%pfw` and `%pfs` (the codes and scales of the weight that
+/// the next kernel of the stream multiplies by; empty when the caller names
+/// none) are split evenly over this launch's blocks, and each thread issues
+/// `cp.async.bulk.prefetch.L2` of up to `%pfstep` bytes at a time. Nothing
+/// waits for them: they only make the next launch's weight copies hit L2,
+/// so that DRAM keeps streaming while this launch waits, reduces and drains
+/// (a launch's blocks become resident only when the previous launch's
+/// blocks exit, which without this leaves DRAM idle over that tail).
+static void emitNextWeightPrefetch(Emitter &e, const std::string &tid,
+                                   const std::string &nthreads) {
+  std::string gx = e.op("gpu.grid_dim x");
+  std::string gy = e.op("gpu.grid_dim y");
+  std::string gz = e.op("gpu.grid_dim z");
+  std::string bx = e.op("gpu.block_id x");
+  std::string by = e.op("gpu.block_id y");
+  std::string bz = e.op("gpu.block_id z");
+  std::string nblk = e.mul(e.mul(gx, gy), gz);
+  std::string blk = e.add(e.mul(e.add(e.mul(bz, gy), by), gx), bx);
+  for (const char *buf : {"%pfw", "%pfs"}) {
+    std::string ty = "memref<?xi8>";
+    std::string total = e.op(std::string("memref.dim ") + buf + ", " +
+                             e.idx(0) + " : " + ty);
+    std::string base = e.op(std::string(
+                                "memref.extract_aligned_pointer_as_index ") +
+                            buf + " : " + ty + " -> index");
+    // Shares are whole 256-byte pieces (16-byte aligned bulk prefetches).
+    std::string share = e.mul(
+        e.div(e.add(e.div(e.add(total, e.sub(nblk, e.idx(1))), nblk),
+                    e.idx(255)),
+              e.idx(256)),
+        e.idx(256));
+    std::string start = e.minu(e.mul(blk, share), total);
+    std::string end = e.minu(e.add(start, share), total);
+    std::string off = e.fresh();
+    e.line("scf.for " + off + " = " + e.add(start, e.mul(tid, "%pfstep")) +
+           " to " + end + " step " + e.mul(nthreads, "%pfstep") + " {");
+    ++e.indent;
+    std::string sz = e.minu("%pfstep", e.sub(end, off));
+    std::string addr =
+        e.op("arith.index_cast " + e.add(base, off) + " : index to i64");
+    std::string ptr = e.op("llvm.inttoptr " + addr + " : i64 to !llvm.ptr<1>");
+    std::string sz32 = e.op("arith.index_cast " + sz + " : index to i32");
+    e.line("nvvm.cp.async.bulk.prefetch " + ptr + ", " + sz32 +
+           " : !llvm.ptr<1>");
+    --e.indent;
+    e.line("}");
+  }
+}
+
 std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   Emitter e;
   const bool swap = cfg.swapAB;
@@ -719,6 +769,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   const bool wFirst = S && (cfg.gatherA || cfg.pdl || SA);
   if (wFirst)
     emitWPrologue();
+  if (cfg.pdl)
+    emitNextWeightPrefetch(e, tid, nthreads);
   if (cfg.pdl)
     e.line("nvvm.griddepcontrol wait");
 
@@ -1380,7 +1432,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         "memref<?xi32>, %out: memref<?xf16>, %ws: memref<?xf32>, %cnt: "
         "memref<?xi32>, %scc: memref<?xvector<8xf16>>, %M: index, %N: "
         "index, %K: index, %Kp: index, %sps: index, %nsplit: index, "
-        "%gshift: index, %ngroups: index) kernel "
+        "%gshift: index, %ngroups: index, %pfw: memref<?xi8>, %pfs: "
+        "memref<?xi8>, %pfstep: index) kernel "
         "attributes {known_block_size = array<i32: "
      << cfg.threads() << ", 1, 1>, nvvm.maxntid = array<i32: "
      << cfg.threads() << ", 1, 1>";

@@ -155,6 +155,20 @@ int qmrt_cuda_reserve(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
 int qmrt_cuda_matmul(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                      qmrt_devptr a, qmrt_devptr out, int64_t M,
                      const qmrt_cuda_plan *plan, void *stream);
+/* Same, and (sm_90 kernels launched with PDL) the launch prefetches into L2
+ * the codes and scales of `next`, the weight that the next launch in
+ * `stream` multiplies by, split over its blocks while they wait for the
+ * previous grid: DRAM then streams the next launch's weight while this one
+ * computes, reduces and drains. `next_plan` (may be NULL) picks which scale
+ * array is prefetched; NULL `next` = qmrt_cuda_matmul. */
+int qmrt_cuda_matmul_next(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
+                          qmrt_devptr a, qmrt_devptr out, int64_t M,
+                          const qmrt_cuda_plan *plan, void *stream,
+                          const qmrt_cuda_weight *next,
+                          const qmrt_cuda_plan *next_plan);
+/* Bytes per bulk L2 prefetch instruction of qmrt_cuda_matmul_next (rounded
+ * up to 16; 0 turns the prefetch off). Returns the old setting. */
+int64_t qmrt_cuda_set_prefetch_step(qmrt_cuda_ctx *ctx, int64_t bytes);
 const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *ctx, int kernel);
 
 #ifdef __cplusplus
