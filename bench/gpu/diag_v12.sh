@@ -12,8 +12,8 @@ G11="$D/gen/dqgemm_sm_90.cubin $D/gen/manifest.txt"
 S4="4096:6144 4096:4096 4096:28672 14336:4096"
 for pass in 1 2; do
 for pdl in 1 0; do
-  $B $G11 $S4 --m 1,8,16 --pdl $pdl --prefetch-list 0 | sed "s/^{/{\"tag\": \"rot_pdl$pdl\", /" >> $OUT/diag.jsonl
-  $B $G11 $S4 --m 1,8,16 --pdl $pdl --prefetch-list 0 --copies 1 | sed "s/^{/{\"tag\": \"l2_pdl$pdl\", /" >> $OUT/diag.jsonl
+  $B $G11 $S4 --m 1,8,16 --pdl $pdl | sed "s/^{/{\"tag\": \"rot_pdl$pdl\", /" >> $OUT/diag.jsonl
+  $B $G11 $S4 --m 1,8,16 --pdl $pdl --copies 1 | sed "s/^{/{\"tag\": \"l2_pdl$pdl\", /" >> $OUT/diag.jsonl
 done
 done
 python3 - $OUT/diag.jsonl <<'PY'

@@ -11,10 +11,10 @@
 //        [--stream-a -1|0|1] [--wide -1|0|1] [--deep -1|0|1] [--minb -1|0|6|8]
 //        [--cps-list 1,2,4] (one plan per exact chunks-per-split value)
 //        [--warps 4|8|16] [--swap -1|0|1] (swapped-operand kernels, v11)
-//        [--prefetch-list 0,4096] (v12: bytes per L2 prefetch of the next
-//        launch's weight, 0 = off; one plan per value, default: the
-//        runtime's setting)
 //        [--read-ceiling read_ceiling_sm_90.cubin]
+//        [--trace FILE] (v12: run each plan's timeline twin `_t` instead,
+//        when the cubin has one, and append the per-block stamps of the
+//        last replay to FILE as JSON lines; see qmrt_cuda_set_trace)
 //        [--copies N] (weight copies to rotate over; default: >= 4x L2
 //        bytes; 1 = one weight that stays in L2, a diagnostic of the
 //        kernel's latency without DRAM)
@@ -166,8 +166,8 @@ int main(int argc, char **argv) {
   int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1,
       deep = -1, minb = -1, warpsOpt = 0, swap = -1;
   std::vector<int> cpsList;
-  std::vector<int64_t> pfList;
   int copiesOpt = 0;
+  const char *traceOut = nullptr;
   bool sweep = false;
   const char *ceilingCubin = nullptr;
   for (int i = 3; i < argc; ++i) {
@@ -189,11 +189,10 @@ int main(int argc, char **argv) {
     } else if (a == "--cps-list" && i + 1 < argc) {
       for (char *p = std::strtok(argv[++i], ","); p; p = std::strtok(nullptr, ","))
         cpsList.push_back(std::atoi(p));
+    } else if (a == "--trace" && i + 1 < argc) {
+      traceOut = argv[++i];
     } else if (a == "--copies" && i + 1 < argc) {
       copiesOpt = std::atoi(argv[++i]);
-    } else if (a == "--prefetch-list" && i + 1 < argc) {
-      for (char *p = std::strtok(argv[++i], ","); p; p = std::strtok(nullptr, ","))
-        pfList.push_back(std::atoll(p));
     } else if (a == "--warps" && i + 1 < argc) {
       warpsOpt = std::atoi(argv[++i]);
     } else if (a == "--swap" && i + 1 < argc) {
@@ -267,10 +266,7 @@ int main(int argc, char **argv) {
       for (auto &v : a)
         v = 0x3000 | (rng() & 0x3ff); // f16 in [0.125, 0.25)
       CHECK(qmrt_cuda_upload(ctx, da, a.data(), M * K * 2));
-      struct Variant {
-        int maxChunks, warps, bps, splitn, cluster;
-        int64_t pf = -1;
-      };
+      struct Variant { int maxChunks, warps, bps, splitn, cluster; };
       std::vector<Variant> variants = {
           {maxChunks, warpsOpt, 0, -1, clusterPref}};
       if (!cpsList.empty()) {
@@ -278,18 +274,6 @@ int main(int argc, char **argv) {
         for (int cps : cpsList)
           variants.push_back({-cps, warpsOpt, 0, -1, clusterPref});
       }
-      if (!pfList.empty()) {
-        std::vector<Variant> withPf;
-        for (const Variant &v : variants)
-          for (int64_t pf : pfList) {
-            Variant x = v;
-            x.pf = pf;
-            withPf.push_back(x);
-          }
-        variants = withPf;
-      }
-      const int64_t pfDefault = qmrt_cuda_set_prefetch_step(ctx, 0);
-      qmrt_cuda_set_prefetch_step(ctx, pfDefault);
       if (sweep)
         for (int sn : {0, 1})
           for (int bps : {1, 2, 3, 4, 8, 99})
@@ -305,22 +289,41 @@ int main(int argc, char **argv) {
                                    var.bps, var.splitn, -1, var.cluster,
                                    &plan));
       CHECK(qmrt_cuda_reserve(ctx, &dws[0], M, &plan));
-      const int64_t pfStep = var.pf < 0 ? pfDefault : var.pf;
-      qmrt_cuda_set_prefetch_step(ctx, pfStep);
+      // Timeline twin: same plan, the `_t` kernel, one record slot per
+      // launch of the graph.
+      const int reps0 = copies * std::max(1, int(64 / copies));
+      const int64_t nblk = int64_t(plan.grid[0]) * plan.grid[1] * plan.grid[2];
+      qmrt_devptr traceBuf = 0;
+      bool traced = false;
+      if (traceOut) {
+        int twin = qmrt_cuda_trace_twin(ctx, plan.kernel);
+        if (twin < 0) {
+          std::fprintf(stderr, "note: no timeline twin of %s\n",
+                       qmrt_cuda_kernel_name(ctx, plan.kernel));
+        } else {
+          plan.kernel = twin;
+          CHECK(qmrt_cuda_reserve(ctx, &dws[0], M, &plan));
+          CHECK(qmrt_cuda_alloc(ctx, size_t(reps0) * nblk * 16 * 8, &traceBuf));
+          CHECK(qmrt_cuda_memset8(ctx, traceBuf, 0, size_t(reps0) * nblk * 16 * 8));
+          qmrt_cuda_set_trace(ctx, traceBuf, int64_t(reps0) * nblk * 16, 0);
+          traced = true;
+        }
+      }
       // Warm up (module load, first-touch).
       for (auto &d : dws)
         CHECK(qmrt_cuda_matmul(ctx, &d, da, dout, M, &plan, stream));
       CU(cuStreamSynchronize(stream));
-      // Graph of `reps` launches cycling through the copies; each launch
-      // names the next one's weight (L2 prefetch, sm_90 PDL kernels).
+      // Graph of `reps` launches cycling through the copies.
       int reps = copies * std::max(1, int(64 / copies));
       CUgraph graph;
       CUgraphExec exec;
       CU(cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_GLOBAL));
-      for (int r = 0; r < reps; ++r)
-        CHECK(qmrt_cuda_matmul_next(ctx, &dws[r % copies], da, dout, M,
-                                    &plan, stream, &dws[(r + 1) % copies],
-                                    &plan));
+      for (int r = 0; r < reps; ++r) {
+        if (traced)
+          qmrt_cuda_set_trace(ctx, traceBuf, int64_t(reps0) * nblk * 16, r);
+        CHECK(qmrt_cuda_matmul(ctx, &dws[r % copies], da, dout, M, &plan,
+                               stream));
+      }
       CU(cuStreamEndCapture(stream, &graph));
       CU(cuGraphInstantiate(&exec, graph, 0));
       CUevent e0, e1;
@@ -344,15 +347,44 @@ int main(int argc, char **argv) {
                   "\"N\": %lld, \"M\": %lld, \"us\": %.3f, \"min_us\": %.3f, "
                   "\"kernel\": \"%s\", \"nsplit\": %lld, \"grid\": [%u, %u, "
                   "%u], \"smem\": %u, \"cluster\": %u, \"pdl\": %d, \"weight_copies\": "
-                  "%d, \"prefetch\": %lld, "
-                  "\"variant\": \"mc%d_w%d_bps%d_n%d_c%d\"}\n",
+                  "%d, \"variant\": \"mc%d_w%d_bps%d_n%d_c%d\"}\n",
                   devName, (long long)K, (long long)N, (long long)M, med,
                   times[0], qmrt_cuda_kernel_name(ctx, plan.kernel),
                   (long long)plan.nsplit, plan.grid[0], plan.grid[1],
                   plan.grid[2], plan.smem, plan.cluster, pdl, copies,
-                  (long long)pfStep, var.maxChunks,
+                  var.maxChunks,
                   var.warps, var.bps, var.splitn, var.cluster);
       std::fflush(stdout);
+      if (traced) {
+        // The last replay's stamps: one line per launch.
+        std::vector<int64_t> tr(size_t(reps) * nblk * 16);
+        CHECK(qmrt_cuda_download(ctx, tr.data(), traceBuf, tr.size() * 8));
+        FILE *f = std::fopen(traceOut, "a");
+        if (!f) {
+          std::fprintf(stderr, "error: cannot open %s\n", traceOut);
+          std::exit(2);
+        }
+        for (int r = 0; r < reps; ++r) {
+          std::fprintf(f, "{\"device\": \"%s\", \"K\": %lld, \"N\": %lld, "
+                       "\"M\": %lld, \"kernel\": \"%s\", \"nsplit\": %lld, "
+                       "\"pdl\": %d, \"copies\": %d, \"us\": %.3f, "
+                       "\"launch\": %d, \"blocks\": [",
+                       devName, (long long)K, (long long)N, (long long)M,
+                       qmrt_cuda_kernel_name(ctx, plan.kernel),
+                       (long long)plan.nsplit, pdl, copies, med, r);
+          for (int64_t b = 0; b < nblk; ++b) {
+            std::fprintf(f, "%s[", b ? ", " : "");
+            for (int j = 0; j < 16; ++j)
+              std::fprintf(f, "%s%lld", j ? ", " : "",
+                           (long long)tr[(size_t(r) * nblk + b) * 16 + j]);
+            std::fprintf(f, "]");
+          }
+          std::fprintf(f, "]}\n");
+        }
+        std::fclose(f);
+        qmrt_cuda_set_trace(ctx, 0, 0, 0);
+        CHECK(qmrt_cuda_free(ctx, traceBuf));
+      }
       CU(cuGraphExecDestroy(exec));
       CU(cuGraphDestroy(graph));
       CU(cuEventDestroy(e0));

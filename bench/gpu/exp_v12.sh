@@ -6,6 +6,8 @@
 # second in reverse order), the v11 cubin (gen/) with the same runtime, and
 # the two large shapes with 0 / 4096.
 #   exp_v12.sh <carry dir> <outdir>   (carry: bin/ lib/ gen/ gen12/ bench/)
+# Needs the binaries and gen12/ cubin of commit 3677f33 (the prefetch was
+# reverted after this measurement: results/h200_exp_v12_prefetch.jsonl).
 set -o pipefail
 D=$1; OUT=$2
 export LD_LIBRARY_PATH=$D/lib:$LD_LIBRARY_PATH

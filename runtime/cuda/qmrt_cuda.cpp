@@ -47,7 +47,7 @@ struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
-      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0;
+      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -64,10 +64,11 @@ struct qmrt_cuda_ctx {
   int deepPref = -1;    // whole-slice (> 3 stage) kernels: -1 table, 0, 1
   int minbPref = -1;    // register-capped kernels: -1 table, 0, or minb
   int swapPref = -1;    // swapped-operand kernels (M <= 8): -1 table, 0, 1
-  int64_t prefetchStep = 4096; // bytes per L2 prefetch of the next weight
+  CUdeviceptr traceBuf = 0; // timeline twins' record (qmrt_cuda_set_trace)
+  int64_t traceElems = 0, traceSlot = 0;
   std::vector<KernelInfo> kernels;
-  CUdeviceptr ws = 0, cnt = 0;
-  size_t wsBytes = 0, cntBytes = 0;
+  CUdeviceptr ws = 0, cnt = 0, pws = 0;
+  size_t wsBytes = 0, cntBytes = 0, pwsBytes = 0;
 };
 
 extern "C" void qmrt_cuda_set_error(const char *msg) { lastError = msg; }
@@ -149,6 +150,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "sfit") k.sfit = v;
       else if (key == "minb") k.minb = v;
       else if (key == "swapab") k.swapab = v;
+      else if (key == "trace") k.trace = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
     if (k.cluster) {
@@ -185,6 +187,8 @@ extern "C" void qmrt_cuda_destroy(qmrt_cuda_ctx *c) {
     cuMemFree(c->ws);
   if (c->cnt)
     cuMemFree(c->cnt);
+  if (c->pws)
+    cuMemFree(c->pws);
   if (c->mod)
     cuModuleUnload(c->mod);
   if (c->cuctx)
@@ -224,11 +228,21 @@ extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
   return old;
 }
 
-extern "C" int64_t qmrt_cuda_set_prefetch_step(qmrt_cuda_ctx *c,
-                                               int64_t bytes) {
-  int64_t old = c->prefetchStep;
-  c->prefetchStep = bytes <= 0 ? 0 : (bytes + 15) / 16 * 16;
-  return old;
+extern "C" int qmrt_cuda_trace_twin(qmrt_cuda_ctx *c, int kernel) {
+  if (kernel < 0 || kernel >= (int)c->kernels.size())
+    return -1;
+  std::string want = c->kernels[kernel].name + "_t";
+  for (int i = 0; i < (int)c->kernels.size(); ++i)
+    if (c->kernels[i].trace && c->kernels[i].name == want)
+      return i;
+  return -1;
+}
+
+extern "C" void qmrt_cuda_set_trace(qmrt_cuda_ctx *c, qmrt_devptr buf,
+                                    int64_t elems, int64_t slot) {
+  c->traceBuf = buf;
+  c->traceElems = elems;
+  c->traceSlot = slot;
 }
 
 extern "C" int qmrt_cuda_set_pdl(qmrt_cuda_ctx *c, int on) {
@@ -309,6 +323,9 @@ extern "C" const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *c, int k) {
 }
 
 // Tile table defaults (see bench/gpu/NOTES.md for the measurements).
+// A pair-workspace word at rest (two-split reduction): must equal
+// kPairEmpty in include/qm/Passes/Codegen/GPU/DequantGemm.h.
+static const unsigned QMRT_PAIR_EMPTY = 0x7fbadbadu;
 static const int kDefaultWarps = 4;
 static const int kDefaultBlocksPerSm = 3;
 // blocks_per_sm value that asks for the one-wave split rule.
@@ -316,6 +333,9 @@ static const int kOneWave = 99;
 // One wave with the fewest splits: the largest k per split (an even
 // division of K's chunks) whose grid still fits one wave.
 static const int kOneWaveFewest = 98;
+// blocks_per_sm value: exactly two splits (v13: the two-split reduction is
+// one atomic exchange per output element).
+static const int kTwoSplits = 97;
 // Activation tile (rows x K-slice) kept in shared memory per block.
 static const int64_t kMaxActivationBytes = 96 * 1024;
 
@@ -464,7 +484,11 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       else
         tBps = kOneWave, tStreamA = 1;
     } else {
-      tBps = kOneWaveFewest, tStreamA = 1, tDeep = 1;
+      // v13 (h100_sweep_v13c.jsonl): two splits of the 3-stage streamed
+      // kernel (the two-split exchange reduction) beat the whole-slice
+      // kernel at the fewest one-wave splits: 4096x6144 M = 9 / 16 11.29 /
+      // 10.99 -> 8.38 / 9.28 us, 4096x4096 9.44 / 8.34 -> 7.70 / 8.29.
+      tBps = kTwoSplits, tStreamA = 1;
     }
   } else if (M <= 32) {
     if (wide || deep)
@@ -482,10 +506,20 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // split, warp count, blocks per SM or kernel preference).
   const int64_t colBlocks64 = (w->meta.Np + 63) / 64;
   int swWarps = 0, swBps = 0;
+  // v13 (h100_sweep_v13c.jsonl, with the two-split exchange reduction):
+  // small shapes whose two splits fit one wave at two blocks per SM take 8
+  // warps (4096x6144: s2, M = 1 / 8 7.29 / 7.82 -> 6.44 / 7.28 us), and
+  // deep shapes (not big) at M = 2..8 take 8 warps at one wave
+  // (14336x4096: s4, M = 2 / 8 13.60 / 14.14 -> 12.89 / 13.51).
   if (M <= 8 && !wide && !deep)
-    swWarps = colBlocks64 * 2 <= c->smCount ? 16 : 4, swBps = kOneWave;
+    swWarps = colBlocks64 * 2 <= c->smCount       ? 16
+              : colBlocks64 * 2 <= 2 * c->smCount ? 8
+                                                  : 4,
+    swBps = kOneWave;
   else if (M <= 1 && deep && !big)
     swWarps = 4, swBps = 4;
+  else if (M <= 8 && deep && !big)
+    swWarps = 8, swBps = kOneWave;
   // (v11d: the 16-warp unswapped streamed kernel `_m16_w16_s3_g_a`, one
   // block per SM at s2, measured 4096x4096 M = 9 / 12 -6% / -4% but M = 16
   // +7% against the v10 plan; selectable with warps = 16, not in the
@@ -507,7 +541,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
            (k.scaleafter == wantScaleAfter ? 1 : 0);
   };
   auto family = [&](const KernelInfo &k) {
-    return !k.cluster && k.bits == w->meta.bits &&
+    return !k.cluster && !k.trace && k.bits == w->meta.bits &&
            k.sym == w->meta.symmetric && k.gather == w->meta.gather &&
            k.mtiles == mt && usable(k);
   };
@@ -687,6 +721,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
         }
       }
   }
+  if (blocksPerSm == kTwoSplits)
+    cps = std::min<int64_t>(cpsCap, (kChunks + 1) / 2);
   if (maxChunks < 0) // exactly -maxChunks chunks per split, within the caps
     cps = std::min<int64_t>({-int64_t(maxChunks), cpsCap, kChunks});
   splits = (kChunks + cps - 1) / cps;
@@ -756,6 +792,18 @@ extern "C" int qmrt_cuda_reserve(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
     QMRT_CU(cuMemAlloc(&c->ws, ws));
     c->wsBytes = ws;
   }
+  // Pair workspace of the two-split reduction: [M][Np] words, every word
+  // QMRT_PAIR_EMPTY at rest (the kernels restore what they use).
+  size_t pws = size_t(M) * wsPitch(c, w, p) * 4;
+  if (pws > c->pwsBytes) {
+    if (c->pws)
+      QMRT_CU(cuMemFree(c->pws));
+    c->pws = 0;
+    QMRT_CU(cuMemAlloc(&c->pws, pws));
+    QMRT_CU(cuMemsetD32(c->pws, QMRT_PAIR_EMPTY, pws / 4));
+    QMRT_CU(cuCtxSynchronize());
+    c->pwsBytes = pws;
+  }
   if (cnt > c->cntBytes) {
     if (c->cnt)
       QMRT_CU(cuMemFree(c->cnt));
@@ -785,15 +833,6 @@ struct Memref1D {
 extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                                 qmrt_devptr a, qmrt_devptr out, int64_t M,
                                 const qmrt_cuda_plan *p, void *stream) {
-  return qmrt_cuda_matmul_next(c, w, a, out, M, p, stream, nullptr, nullptr);
-}
-
-extern "C" int qmrt_cuda_matmul_next(qmrt_cuda_ctx *c,
-                                     const qmrt_cuda_weight *w, qmrt_devptr a,
-                                     qmrt_devptr out, int64_t M,
-                                     const qmrt_cuda_plan *p, void *stream,
-                                     const qmrt_cuda_weight *next,
-                                     const qmrt_cuda_plan *next_plan) {
   if (p->nsplit > 1 &&
       c->wsBytes < size_t(p->nsplit) * M * wsPitch(c, w, p) * 4)
     return fail("qmrt_cuda_matmul: workspace too small; call "
@@ -820,30 +859,12 @@ extern "C" int qmrt_cuda_matmul_next(qmrt_cuda_ctx *c,
   Memref1D ws{c->ws, c->ws, 0, int64_t(c->wsBytes / 4), 1};
   Memref1D cnt{c->cnt, c->cnt, 0, int64_t(c->cntBytes / 4), 1};
   Memref1D scc{w->scales_c, w->scales_c, 0, int64_t(m.scale_elems / 8), 1};
+  if (p->nsplit == 2 && c->pwsBytes < size_t(M) * wsPitch(c, w, p) * 4)
+    return fail("qmrt_cuda_matmul: pair workspace too small; call "
+                "qmrt_cuda_reserve first");
+  Memref1D pws{c->pws, c->pws, 0, int64_t(c->pwsBytes / 4), 1};
   int64_t scalars[8] = {M, m.N, m.K, m.Kp, p->sps, p->nsplit, m.gshift,
                         m.ngroups};
-  // L2 prefetch of the next launch's weight (sm_90 PDL kernels read these
-  // ranges; empty ranges prefetch nothing): its codes, and the scale array
-  // its kernel reads (accumulator-order scales for unswapped scale-after
-  // kernels, else the plain ones).
-  Memref1D pfw{w->qw, w->qw, 0, 0, 1}, pfs{w->qw, w->qw, 0, 0, 1};
-  int64_t pfstep = c->prefetchStep ? c->prefetchStep : 16;
-  if (next && c->prefetchStep && c->pdl && k.pdl && c->ccMajor >= 9) {
-    const auto &nm = next->meta;
-    pfw = {next->qw, next->qw, 0, int64_t(nm.qw_words) * 4, 1};
-    bool useC = next->scales_c;
-    if (next_plan) {
-      if (next_plan->kernel < 0 || size_t(next_plan->kernel) >= c->kernels.size())
-        return fail("qmrt_cuda_matmul_next: next_plan's kernel index out of "
-                    "range");
-      const KernelInfo &nk = c->kernels[next_plan->kernel];
-      useC = next->scales_c && nk.scaleafter && !nk.swapab;
-    }
-    CUdeviceptr sp = useC ? next->scales_c : next->scales;
-    pfs = {sp, sp, 0, int64_t(nm.scale_elems) * 2, 1};
-    // (Zero points of asymmetric weights are not prefetched: 2-3% of the
-    // bytes, left to the next kernel's own loads.)
-  }
   std::vector<void *> args;
   for (Memref1D *d : {&qw, &sc, &zp, &av, &perm, &ov, &ws, &cnt, &scc}) {
     args.push_back(&d->alloc);
@@ -854,14 +875,31 @@ extern "C" int qmrt_cuda_matmul_next(qmrt_cuda_ctx *c,
   }
   for (int64_t &s : scalars)
     args.push_back(&s);
-  for (Memref1D *d : {&pfw, &pfs}) {
-    args.push_back(&d->alloc);
-    args.push_back(&d->aligned);
-    args.push_back(&d->offset);
-    args.push_back(&d->size);
-    args.push_back(&d->stride);
+  args.push_back(&pws.alloc);
+  args.push_back(&pws.aligned);
+  args.push_back(&pws.offset);
+  args.push_back(&pws.size);
+  args.push_back(&pws.stride);
+  // Timeline twins take the record and the launch's slot (other kernels
+  // declare fewer parameters and never read these).
+  Memref1D trace{c->traceBuf, c->traceBuf, 0, c->traceElems, 1};
+  int64_t tslot = c->traceSlot;
+  if (k.trace) {
+    if (!c->traceBuf)
+      return fail("qmrt_cuda_matmul: timeline kernel '" + k.name +
+                  "' launched without qmrt_cuda_set_trace");
+    int64_t need = (tslot + 1) * int64_t(p->grid[0]) * p->grid[1] *
+                   p->grid[2] * 16;
+    if (need > c->traceElems)
+      return fail("qmrt_cuda_matmul: trace record too small for slot " +
+                  std::to_string(tslot));
+    args.push_back(&trace.alloc);
+    args.push_back(&trace.aligned);
+    args.push_back(&trace.offset);
+    args.push_back(&trace.size);
+    args.push_back(&trace.stride);
+    args.push_back(&tslot);
   }
-  args.push_back(&pfstep);
   // Launch attributes: a cluster (split-K in distributed shared memory)
   // and programmatic dependent launch (kernels built for sm_90 wait for the
   // previous grid before touching activations, outputs or the workspace).

@@ -437,10 +437,8 @@ int main(int argc, char **argv) {
           CHECK(qmrt_cuda_upload(ctx, x[0], x0.data(), M * K * 2));
           CHECK(qmrt_cuda_sync(ctx));
           for (int i = 0; i < links; ++i)
-            // Each link names the next link's weight (itself): the L2
-            // prefetch of the next weight runs in every chain (v12).
-            CHECK(qmrt_cuda_matmul_next(ctx, &dw, x[i], x[i + 1], M, &plan,
-                                        stream, &dw, &plan));
+            CHECK(qmrt_cuda_matmul(ctx, &dw, x[i], x[i + 1], M, &plan,
+                                   stream));
           if (cuStreamSynchronize(stream) != CUDA_SUCCESS) {
             std::fprintf(stderr, "error: chain launch failed\n");
             return 2;

@@ -40,6 +40,11 @@ static cl::opt<bool> v9Set(
     "v9-kernels",
     cl::desc("the v9 kernel set (no whole-slice `_s9` kernels, stage "
              "buffers not sized to the launch), for A/B runs"));
+static cl::list<std::string> traceTwins(
+    "trace-twins", cl::CommaSeparated,
+    cl::desc("also emit timeline twins (`_t`, manifest trace=1) of these "
+             "kernels (names without the qm_dqgemm_ prefix; a diagnostic, "
+             "never planned by the tile table)"));
 static cl::opt<std::string> ptxFeatures("ptx-features", cl::init("+ptx80"),
                                         cl::desc("NVPTX features"));
 
@@ -80,6 +85,17 @@ int main(int argc, char **argv) {
       configs.push_back(c);
   if (configs.empty())
     return fail("no kernel matches --only");
+  for (const std::string &t : traceTwins) {
+    auto it = llvm::find_if(configs, [&](const qm::gpu::DequantGemmConfig &c) {
+      return c.kernelName() == "qm_dqgemm_" + t;
+    });
+    if (it == configs.end() || it->cluster)
+      return fail("--trace-twins: no non-cluster kernel named 'qm_dqgemm_" +
+                  t + "' in the set");
+    qm::gpu::DequantGemmConfig c = *it;
+    c.trace = true;
+    configs.push_back(c);
+  }
 
   if (emitOnly) {
     llvm::outs() << "gpu.module @qm_dqgemm {\n";
@@ -180,14 +196,14 @@ int main(int argc, char **argv) {
                          "warps={5} unroll={6} threads={7} stages={8} "
                          "splitn={9} scaleafter={10} cluster={11} "
                          "pdl={12} streama={13} ncols={14} sfit={15} minb={16} "
-                         "swapab={17}\n",
+                         "swapab={17}{18}\n",
                          c.kernelName(), c.bits, c.symmetric ? 1 : 0,
                          c.gatherA ? 1 : 0, c.mTiles, c.warps, c.unroll,
                          c.threads(), c.stages, c.splitN ? 1 : 0,
                          c.scaleAfter ? 1 : 0, c.cluster ? 1 : 0,
                          pdlAll ? 1 : 0, c.streamA ? 1 : 0, c.tileCols(),
                          c.fitStages ? 1 : 0, c.minBlocksPerSm,
-                         c.swapAB ? 1 : 0)
+                         c.swapAB ? 1 : 0, c.trace ? " trace=1" : "")
                .str();
     json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
                           "\"symmetric\": {2}, \"gather_a\": {3}, "

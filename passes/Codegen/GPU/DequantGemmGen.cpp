@@ -25,7 +25,7 @@ using namespace mlir;
 using namespace mlir::qm::gpu;
 
 std::string DequantGemmConfig::kernelName() const {
-  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}{10}{11}",
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}{10}{11}{12}",
                        bits, symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", rowsPerBlock(), warps,
                        stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
@@ -33,7 +33,8 @@ std::string DequantGemmConfig::kernelName() const {
                        std::string(wideN ? "_n128" : "") +
                            (swapAB ? "_sw" : ""),
                        minBlocksPerSm ? "_r" + std::to_string(minBlocksPerSm)
-                                      : std::string())
+                                      : std::string(),
+                       trace ? "_t" : "")
       .str();
 }
 
@@ -465,56 +466,6 @@ void emitSplitNEpilogue(Emitter &e, const DequantGemmConfig &cfg,
 }
 } // namespace
 
-/// L2 prefetch of the next launch's weights (sm_90 PDL kernels, v12): the
-/// byte ranges `%pfw` and `%pfs` (the codes and scales of the weight that
-/// the next kernel of the stream multiplies by; empty when the caller names
-/// none) are split evenly over this launch's blocks, and each thread issues
-/// `cp.async.bulk.prefetch.L2` of up to `%pfstep` bytes at a time. Nothing
-/// waits for them: they only make the next launch's weight copies hit L2,
-/// so that DRAM keeps streaming while this launch waits, reduces and drains
-/// (a launch's blocks become resident only when the previous launch's
-/// blocks exit, which without this leaves DRAM idle over that tail).
-static void emitNextWeightPrefetch(Emitter &e, const std::string &tid,
-                                   const std::string &nthreads) {
-  std::string gx = e.op("gpu.grid_dim x");
-  std::string gy = e.op("gpu.grid_dim y");
-  std::string gz = e.op("gpu.grid_dim z");
-  std::string bx = e.op("gpu.block_id x");
-  std::string by = e.op("gpu.block_id y");
-  std::string bz = e.op("gpu.block_id z");
-  std::string nblk = e.mul(e.mul(gx, gy), gz);
-  std::string blk = e.add(e.mul(e.add(e.mul(bz, gy), by), gx), bx);
-  for (const char *buf : {"%pfw", "%pfs"}) {
-    std::string ty = "memref<?xi8>";
-    std::string total = e.op(std::string("memref.dim ") + buf + ", " +
-                             e.idx(0) + " : " + ty);
-    std::string base = e.op(std::string(
-                                "memref.extract_aligned_pointer_as_index ") +
-                            buf + " : " + ty + " -> index");
-    // Shares are whole 256-byte pieces (16-byte aligned bulk prefetches).
-    std::string share = e.mul(
-        e.div(e.add(e.div(e.add(total, e.sub(nblk, e.idx(1))), nblk),
-                    e.idx(255)),
-              e.idx(256)),
-        e.idx(256));
-    std::string start = e.minu(e.mul(blk, share), total);
-    std::string end = e.minu(e.add(start, share), total);
-    std::string off = e.fresh();
-    e.line("scf.for " + off + " = " + e.add(start, e.mul(tid, "%pfstep")) +
-           " to " + end + " step " + e.mul(nthreads, "%pfstep") + " {");
-    ++e.indent;
-    std::string sz = e.minu("%pfstep", e.sub(end, off));
-    std::string addr =
-        e.op("arith.index_cast " + e.add(base, off) + " : index to i64");
-    std::string ptr = e.op("llvm.inttoptr " + addr + " : i64 to !llvm.ptr<1>");
-    std::string sz32 = e.op("arith.index_cast " + sz + " : index to i32");
-    e.line("nvvm.cp.async.bulk.prefetch " + ptr + ", " + sz32 +
-           " : !llvm.ptr<1>");
-    --e.indent;
-    e.line("}");
-  }
-}
-
 std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   Emitter e;
   const bool swap = cfg.swapAB;
@@ -571,6 +522,36 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // its blocks (and stream its weights) once every block of this one runs.
   if (cfg.pdl)
     e.line("nvvm.griddepcontrol launch_dependents");
+  // Timeline twins: thread 0 stamps clock64 / globaltimer at point `i`.
+  std::string traceBase;
+  if (cfg.trace) {
+    std::string gy = e.op("gpu.grid_dim y");
+    std::string gz = e.op("gpu.grid_dim z");
+    std::string blk = e.add(e.mul(e.add(e.mul(mb, gy), split), gx), nb);
+    std::string nblk = e.mul(e.mul(gx, gy), gz);
+    traceBase = e.mul(e.add(e.mul("%tslot", nblk), blk), e.idx(16));
+  }
+  auto stamp = [&](unsigned i) {
+    if (!cfg.trace)
+      return;
+    e.line("scf.if " + e.cmp("eq", tid, e.idx(0)) + " {");
+    ++e.indent;
+    std::string ck = e.op("nvvm.read.ptx.sreg.clock64 : i64");
+    std::string gt = e.op("nvvm.read.ptx.sreg.globaltimer : i64");
+    e.line("memref.store " + ck + ", %trace[" +
+           e.add(traceBase, e.idx(2 * i)) + "] : memref<?xi64>");
+    e.line("memref.store " + gt + ", %trace[" +
+           e.add(traceBase, e.idx(2 * i + 1)) + "] : memref<?xi64>");
+    if (i == 0) {
+      std::string sm = e.op("nvvm.read.ptx.sreg.smid : i32");
+      std::string sm64 = e.op("arith.extui " + sm + " : i32 to i64");
+      e.line("memref.store " + sm64 + ", %trace[" +
+             e.add(traceBase, e.idx(14)) + "] : memref<?xi64>");
+    }
+    --e.indent;
+    e.line("}");
+  };
+  stamp(0);
   // Shared memory: [weight stages][activation tile]; the reduction buffer
   // and flag reuse it after the main loop.
   const unsigned S = cfg.stages;
@@ -769,10 +750,10 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   const bool wFirst = S && (cfg.gatherA || cfg.pdl || SA);
   if (wFirst)
     emitWPrologue();
-  if (cfg.pdl)
-    emitNextWeightPrefetch(e, tid, nthreads);
+  stamp(1);
   if (cfg.pdl)
     e.line("nvvm.griddepcontrol wait");
+  stamp(2);
 
   // ---- activations -> shared memory ------------------------------------
   // Only the rows this block owns below M are loaded (rows past M are never
@@ -1221,6 +1202,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   } else {
   // ---- in-block reduction over warps (fixed order) -----------------------
   e.line("gpu.barrier");
+  stamp(3);
   std::string redElems = e.idx(cfg.warps * rows * tileCols);
   std::string red = e.op("memref.view " + smem + "[" + e.idx(0) + "][" +
                          redElems + "] : " + wgI8 + " to " + wgF32);
@@ -1261,6 +1243,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       }
     }
   e.line("gpu.barrier");
+  stamp(4);
 
   // Flag word for the split-K "last block reduces" protocol lives after the
   // larger of the two regions; its offset depends on the split length.
@@ -1373,6 +1356,89 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("nvvm.cluster.arrive {aligned}");
     e.line("nvvm.cluster.wait {aligned}");
   } else {
+    // Two splits (v13): one relaxed atomic exchange per output element in
+    // the pair workspace %pws ([M][Np] words, all kPairEmpty at rest). The
+    // block that finds kPairEmpty leaves; the other adds the two partials
+    // (IEEE addition commutes: the same bits whichever block comes second,
+    // and the same bits as the split-ordered sum below), stores the output
+    // and puts kPairEmpty back. No partial stores, block barriers, arrival
+    // counter or partial loads on the launch's critical path. A thread
+    // takes up to kPairBatch elements per iteration and issues all their
+    // exchanges before using any result (one round trip, not one each).
+    e.line("scf.if " + e.cmp("eq", "%nsplit", e.idx(2)) + " {");
+    ++e.indent;
+    {
+      const unsigned kPairBatch = 8;
+      std::string pbase = e.op("memref.extract_aligned_pointer_as_index "
+                               "%pws : memref<?xi32> -> index");
+      std::string el0 = e.fresh();
+      e.line("scf.for " + el0 + " = " + tid + " to " + outElems + " step " +
+             e.mul(nthreads, e.idx(kPairBatch)) + " {");
+      ++e.indent;
+      struct Item {
+        std::string valid, sum, pidx, n, row, old;
+      };
+      std::vector<Item> items;
+      for (unsigned u = 0; u < kPairBatch; ++u) {
+        Item it;
+        std::string el = e.add(el0, e.mul(nthreads, e.idx(u)));
+        it.valid = e.cmp("ult", el, outElems);
+        // Out-of-range slots read element 0 and never exchange.
+        std::string elc = e.select(it.valid, el, e.idx(0));
+        it.row = e.div(elc, e.idx(tileCols));
+        std::string col = e.rem(elc, e.idx(tileCols));
+        it.n = e.add(nbCol, col);
+        it.sum = sumWarps(it.row, col);
+        it.pidx = e.add(e.mul(e.add(m0, it.row), np), it.n);
+        items.push_back(it);
+      }
+      for (Item &it : items) {
+        std::string bits = e.op("arith.bitcast " + it.sum + " : f32 to i32");
+        std::string addr = e.op("arith.index_cast " +
+                                e.add(pbase, e.mul(it.pidx, e.idx(4))) +
+                                " : index to i64");
+        it.old = e.fresh();
+        e.line(it.old + " = scf.if " + it.valid + " -> (i32) {");
+        ++e.indent;
+        std::string x = e.op(
+            "llvm.inline_asm has_side_effects \"atom.relaxed.gpu.exch.b32 "
+            "$0, [$1], $2;\", \"=r,l,r,~{memory}\" " +
+            addr + ", " + bits + " : (i64, i32) -> i32");
+        e.line("scf.yield " + x + " : i32");
+        --e.indent;
+        e.line("} else {");
+        ++e.indent;
+        e.line("scf.yield " + e.i32(kPairEmpty) + " : i32");
+        --e.indent;
+        e.line("}");
+      }
+      for (Item &it : items) {
+        std::string second = e.cmp("ne", it.old, e.i32(kPairEmpty), "i32");
+        e.line("scf.if " + second + " {");
+        ++e.indent;
+        e.line("memref.store " + e.i32(kPairEmpty) + ", %pws[" + it.pidx +
+               "] : memref<?xi32>");
+        e.line("scf.if " + e.cmp("ult", it.n, "%N") + " {");
+        ++e.indent;
+        std::string other = e.op("arith.bitcast " + it.old + " : i32 to f32");
+        std::string sum =
+            e.op("arith.addf " + other + ", " + it.sum + " : f32");
+        std::string h = e.op("arith.truncf " + sum + " : f32 to f16");
+        e.line("memref.store " + h + ", %out[" +
+               e.add(e.mul(e.add(m0, it.row), "%N"), it.n) +
+               "] : memref<?xf16>");
+        --e.indent;
+        e.line("}");
+        --e.indent;
+        e.line("}");
+      }
+      --e.indent;
+      e.line("}");
+      stamp(5);
+    }
+    --e.indent;
+    e.line("} else {");
+    ++e.indent;
     // Partial sums to the workspace [split][M][Np] (f32).
     std::string el = e.fresh();
     e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
@@ -1399,6 +1465,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     --e.indent;
     e.line("}");
     e.line("gpu.barrier");
+    stamp(5);
     std::string seen =
         e.op("memref.load " + flag + "[" + e.idx(0) + "] : " + wgI32);
     std::string lastI = e.op("arith.index_cast " + seen + " : i32 to index");
@@ -1418,10 +1485,13 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("}");
     --e.indent;
     e.line("}");
+    --e.indent;
+    e.line("}");
   }
   --e.indent;
   e.line("}");
   }
+  stamp(6);
   e.line("gpu.return");
 
   std::string fn;
@@ -1432,8 +1502,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         "memref<?xi32>, %out: memref<?xf16>, %ws: memref<?xf32>, %cnt: "
         "memref<?xi32>, %scc: memref<?xvector<8xf16>>, %M: index, %N: "
         "index, %K: index, %Kp: index, %sps: index, %nsplit: index, "
-        "%gshift: index, %ngroups: index, %pfw: memref<?xi8>, %pfs: "
-        "memref<?xi8>, %pfstep: index) kernel "
+        "%gshift: index, %ngroups: index, %pws: memref<?xi32>"
+     << (cfg.trace ? ", %trace: memref<?xi64>, %tslot: index" : "")
+     << ") kernel "
         "attributes {known_block_size = array<i32: "
      << cfg.threads() << ", 1, 1>, nvvm.maxntid = array<i32: "
      << cfg.threads() << ", 1, 1>";

@@ -128,7 +128,9 @@ int qmrt_cuda_plan_for(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
 /* Same, with the kernel's warp count (0 = default), the blocks-per-SM
  * target of the split heuristic (0 = default, 99 = as many splits as keep
  * the whole grid resident in one wave at the kernel's occupancy) and the warp layout (split_n:
- * 1 = warps split N, 0 = warps split K, -1 = default) chosen by the caller. */
+ * 1 = warps split N, 0 = warps split K, -1 = default) chosen by the caller.
+ * blocks_per_sm 97 asks for exactly two splits (the two-split reduction:
+ * one atomic exchange per output element, v13). */
 int qmrt_cuda_plan_for_ex(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                           int64_t M, int max_chunks_per_split, int warps,
                           int blocks_per_sm, int split_n,
@@ -155,21 +157,18 @@ int qmrt_cuda_reserve(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
 int qmrt_cuda_matmul(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                      qmrt_devptr a, qmrt_devptr out, int64_t M,
                      const qmrt_cuda_plan *plan, void *stream);
-/* Same, and (sm_90 kernels launched with PDL) the launch prefetches into L2
- * the codes and scales of `next`, the weight that the next launch in
- * `stream` multiplies by, split over its blocks while they wait for the
- * previous grid: DRAM then streams the next launch's weight while this one
- * computes, reduces and drains. `next_plan` (may be NULL) picks which scale
- * array is prefetched; NULL `next` = qmrt_cuda_matmul. */
-int qmrt_cuda_matmul_next(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
-                          qmrt_devptr a, qmrt_devptr out, int64_t M,
-                          const qmrt_cuda_plan *plan, void *stream,
-                          const qmrt_cuda_weight *next,
-                          const qmrt_cuda_plan *next_plan);
-/* Bytes per bulk L2 prefetch instruction of qmrt_cuda_matmul_next (rounded
- * up to 16; 0 turns the prefetch off). Returns the old setting. */
-int64_t qmrt_cuda_set_prefetch_step(qmrt_cuda_ctx *ctx, int64_t bytes);
 const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *ctx, int kernel);
+/* Timeline twins (a diagnostic, `quant-gpu-gen --trace-twins`): the index
+ * of `kernel`'s `_t` twin, or -1. A plan whose kernel is replaced by its
+ * twin launches the same way; thread 0 of each block then writes 16 int64
+ * at buf[(slot * blocks + block) * 16]: clock64 and globaltimer at entry,
+ * before and after the PDL wait, after the main loop, after the in-block
+ * reduction, after the split-K arrival and at exit (pairs 0..6), and the
+ * SM id (14). `elems` is the record's length; `slot` is read at each
+ * launch (set it before each launch or capture). */
+int qmrt_cuda_trace_twin(qmrt_cuda_ctx *ctx, int kernel);
+void qmrt_cuda_set_trace(qmrt_cuda_ctx *ctx, qmrt_devptr buf, int64_t elems,
+                         int64_t slot);
 
 #ifdef __cplusplus
 }

@@ -81,6 +81,12 @@ struct DequantGemmConfig {
   /// and blocks cover 8 rows of M. 4-bit direct family, one tile, warps
   /// split K, global split-K.
   bool swapAB = false;
+  /// Timeline twin (`_t`, v12, a diagnostic; never planned by the tile
+  /// table): thread 0 of every block records clock64 and globaltimer at
+  /// seven points (entry, before and after the PDL wait, after the main
+  /// loop, after the in-block reduction, after the split-K arrival, exit)
+  /// and its SM id into `%trace[(%tslot * blocks + block) * 16 + ...]`.
+  bool trace = false;
 
   /// Rows of M one block covers.
   unsigned rowsPerBlock() const { return swapAB ? 8 : 16 * mTiles; }
@@ -112,6 +118,11 @@ struct DequantGemmConfig {
 constexpr unsigned kChunkK = 512;
 /// Output columns per block.
 constexpr unsigned kBlockN = 64;
+/// A pair-workspace word at rest (two-split reduction, v12): an f32
+/// signalling-NaN pattern that no f32 arithmetic produces (the GPU's NaN
+/// results are 0x7fffffff). The runtime fills the pair workspace with it
+/// (QMRT_PAIR_EMPTY in runtime/cuda/qmrt_cuda.cpp must match).
+constexpr int32_t kPairEmpty = 0x7fbadbad;
 
 /// The default kernel set: bits x sym x gather x mTiles, every kernel with
 /// stage buffers sized to the launch (`fitStages`), plus the whole-slice
