@@ -847,6 +847,13 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     iterInit.push_back(pre0 + "#" + std::to_string(i));
     iterTypes.push_back(loadTypes[i]);
   }
+  // The stage of chunk c (c mod S), carried and stepped instead of
+  // computed by two 64-bit divisions per chunk (v13d).
+  if (S) {
+    iterArgs.push_back("%stg");
+    iterInit.push_back(e.idx(0));
+    iterTypes.push_back("index");
+  }
   std::string loop = e.fresh();
   std::string c = e.fresh();
   {
@@ -893,27 +900,31 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("gpu.barrier");
     std::string ahead = e.add(c, e.idx(S - 1));
     std::string okA = e.cmp("ult", ahead, nchunks);
+    // (c + S - 1) mod S from the carried c mod S.
+    std::string st = e.select(e.cmp("eq", "%stg", e.idx(0)), e.idx(S - 1),
+                              e.sub("%stg", e.idx(1)));
     e.line("scf.if " + okA + " {");
     ++e.indent;
-    std::string st = e.rem(ahead, e.idx(S));
     emitCopies(ahead, st);
     emitACopies(ahead, st);
     --e.indent;
     e.line("}");
     e.line("nvvm.cp.async.commit.group");
-    stage = e.rem(c, e.idx(S));
+    stage = "%stg";
   } else if (S) {
     // Refill the stage consumed in the previous iteration, S - 1 ahead.
     std::string ahead = e.add(c, e.idx(S - 1));
     std::string okA = e.cmp("ult", ahead, nchunks);
+    std::string st = e.select(e.cmp("eq", "%stg", e.idx(0)), e.idx(S - 1),
+                              e.sub("%stg", e.idx(1)));
     e.line("scf.if " + okA + " {");
     ++e.indent;
-    emitCopies(ahead, e.rem(ahead, e.idx(S)));
+    emitCopies(ahead, st);
     --e.indent;
     e.line("}");
     e.line("nvvm.cp.async.commit.group");
     e.line("nvvm.cp.async.wait.group " + std::to_string(S - 1));
-    stage = e.rem(c, e.idx(S));
+    stage = "%stg";
   }
   if (!SA) {
   std::string first = e.cmp("eq", c, e.idx(0));
@@ -1190,6 +1201,11 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::vector<std::string> yields = acc;
     for (unsigned i = 0; i < loadTypes.size(); ++i)
       yields.push_back(nxt + "#" + std::to_string(i));
+    if (S) {
+      std::string s1 = e.add("%stg", e.idx(1));
+      yields.push_back(
+          e.select(e.cmp("eq", s1, e.idx(S)), e.idx(0), s1));
+    }
     e.line("scf.yield " + join(yields) + " : " + join(iterTypes));
   }
   --e.indent;
@@ -1212,12 +1228,17 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   if (swap) {
     // Swapped: c0, c1 (h = 0) / c2, c3 (h = 1) of mma j are column
     // 16 j + 8 h + lane / 4, rows 2 (lane % 4) and 2 (lane % 4) + 1.
+    // Only rows below M are summed, so only they are stored (v13d: at
+    // M = 1 one lane in four stores, 2 of its 16 values).
     std::string r0 = e.add(warpRow, colLane);
-    for (unsigned j = 0; j < 4; ++j)
-      for (unsigned h = 0; h < 2; ++h) {
-        std::string a = loop + "#" + std::to_string(j);
-        std::string col = e.add(rowLane, e.idx(16 * j + 8 * h));
-        for (unsigned x = 0; x < 2; ++x) {
+    for (unsigned x = 0; x < 2; ++x) {
+      e.line("scf.if " +
+             e.cmp("ult", e.add(colLane, e.idx(x)), rowsHere) + " {");
+      ++e.indent;
+      for (unsigned j = 0; j < 4; ++j)
+        for (unsigned h = 0; h < 2; ++h) {
+          std::string a = loop + "#" + std::to_string(j);
+          std::string col = e.add(rowLane, e.idx(16 * j + 8 * h));
           std::string v = e.op("vector.extract " + a + "[" +
                                std::to_string(h) + ", " + std::to_string(x) +
                                "] : f32 from vector<2x2xf32>");
@@ -1226,7 +1247,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
           e.line("memref.store " + v + ", " + red + "[" + idx + "] : " +
                  wgF32);
         }
-      }
+      --e.indent;
+      e.line("}");
+    }
   }
   for (unsigned i = 0; i < (swap ? 0 : cfg.mTiles); ++i)
     for (unsigned hb = 0; hb < H; ++hb)
