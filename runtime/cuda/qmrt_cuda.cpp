@@ -323,9 +323,6 @@ extern "C" const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *c, int k) {
 }
 
 // Tile table defaults (see bench/gpu/NOTES.md for the measurements).
-// A pair-workspace word at rest (two-split reduction): must equal
-// kPairEmpty in include/qm/Passes/Codegen/GPU/DequantGemm.h.
-static const unsigned QMRT_PAIR_EMPTY = 0x7fbadbadu;
 static const int kDefaultWarps = 4;
 static const int kDefaultBlocksPerSm = 3;
 // blocks_per_sm value that asks for the one-wave split rule.

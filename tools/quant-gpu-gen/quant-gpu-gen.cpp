@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qm/Passes/Codegen/GPU/DequantGemm.h"
+#include "qmrt/qmrt_cuda.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/SmallString.h"
@@ -25,6 +26,11 @@
 
 using namespace mlir;
 namespace cl = llvm::cl;
+
+// The kernels restore and the runtime initializes the same pair-workspace
+// pattern (two-split reduction).
+static_assert(static_cast<uint32_t>(qm::gpu::kPairEmpty) == QMRT_PAIR_EMPTY,
+              "kPairEmpty and QMRT_PAIR_EMPTY disagree");
 
 static cl::opt<std::string> outDir("o", cl::desc("output directory"),
                                    cl::value_desc("dir"), cl::init("."));

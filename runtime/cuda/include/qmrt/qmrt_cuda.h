@@ -47,6 +47,12 @@ void qmrt_packed_free(qmrt_packed_weight *w);
 
 /*--- device runtime -------------------------------------------------------*/
 
+/* A word of the exchange (two-split) reduction's pair workspace at rest: an
+ * f32 signalling-NaN pattern that no f32 arithmetic produces. The runtime
+ * fills the workspace with it; the generated kernels restore it
+ * (qm::gpu::kPairEmpty, checked equal where quant-gpu-gen is built). */
+#define QMRT_PAIR_EMPTY 0x7fbadbadu
+
 typedef struct qmrt_cuda_ctx qmrt_cuda_ctx;
 typedef unsigned long long qmrt_devptr; /* CUdeviceptr */
 

@@ -121,7 +121,8 @@ constexpr unsigned kBlockN = 64;
 /// A pair-workspace word at rest (two-split reduction, v12): an f32
 /// signalling-NaN pattern that no f32 arithmetic produces (the GPU's NaN
 /// results are 0x7fffffff). The runtime fills the pair workspace with it
-/// (QMRT_PAIR_EMPTY in runtime/cuda/qmrt_cuda.cpp must match).
+/// (QMRT_PAIR_EMPTY in qmrt/qmrt_cuda.h; quant-gpu-gen static_asserts that
+/// the two agree).
 constexpr int32_t kPairEmpty = 0x7fbadbad;
 
 /// The default kernel set: bits x sym x gather x mTiles, every kernel with
