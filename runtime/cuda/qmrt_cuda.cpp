@@ -778,6 +778,13 @@ static int64_t wsPitch(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
   return int64_t(p->grid[0]) * k.ncols * (k.splitn ? k.warps : 1);
 }
 
+// Bytes of the pair workspace a launch of `p` exchanges in: [M][pitch]
+// words for two splits (the kernels' exchange reduction), else none.
+static size_t pairWorkspaceBytes(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
+                                 int64_t M, const qmrt_cuda_plan *p) {
+  return p->nsplit == 2 ? size_t(M) * wsPitch(c, w, p) * 4 : 0;
+}
+
 extern "C" int qmrt_cuda_reserve(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                                  int64_t M, const qmrt_cuda_plan *p) {
   size_t ws = p->nsplit > 1 ? size_t(p->nsplit) * M * wsPitch(c, w, p) * 4 : 16;
@@ -789,9 +796,9 @@ extern "C" int qmrt_cuda_reserve(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
     QMRT_CU(cuMemAlloc(&c->ws, ws));
     c->wsBytes = ws;
   }
-  // Pair workspace of the two-split reduction: [M][Np] words, every word
-  // QMRT_PAIR_EMPTY at rest (the kernels restore what they use).
-  size_t pws = size_t(M) * wsPitch(c, w, p) * 4;
+  // Pair workspace of the two-split reduction: every word QMRT_PAIR_EMPTY
+  // at rest (the kernels restore what they use).
+  size_t pws = pairWorkspaceBytes(c, w, M, p);
   if (pws > c->pwsBytes) {
     if (c->pws)
       QMRT_CU(cuMemFree(c->pws));
@@ -856,27 +863,23 @@ extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
   Memref1D ws{c->ws, c->ws, 0, int64_t(c->wsBytes / 4), 1};
   Memref1D cnt{c->cnt, c->cnt, 0, int64_t(c->cntBytes / 4), 1};
   Memref1D scc{w->scales_c, w->scales_c, 0, int64_t(m.scale_elems / 8), 1};
-  if (p->nsplit == 2 && c->pwsBytes < size_t(M) * wsPitch(c, w, p) * 4)
+  if (c->pwsBytes < pairWorkspaceBytes(c, w, M, p))
     return fail("qmrt_cuda_matmul: pair workspace too small; call "
                 "qmrt_cuda_reserve first");
   Memref1D pws{c->pws, c->pws, 0, int64_t(c->pwsBytes / 4), 1};
   int64_t scalars[8] = {M, m.N, m.K, m.Kp, p->sps, p->nsplit, m.gshift,
                         m.ngroups};
   std::vector<void *> args;
-  for (Memref1D *d : {&qw, &sc, &zp, &av, &perm, &ov, &ws, &cnt, &scc}) {
-    args.push_back(&d->alloc);
-    args.push_back(&d->aligned);
-    args.push_back(&d->offset);
-    args.push_back(&d->size);
-    args.push_back(&d->stride);
-  }
+  auto pushMemref = [&](Memref1D &d) {
+    for (void *f : {(void *)&d.alloc, (void *)&d.aligned, (void *)&d.offset,
+                    (void *)&d.size, (void *)&d.stride})
+      args.push_back(f);
+  };
+  for (Memref1D *d : {&qw, &sc, &zp, &av, &perm, &ov, &ws, &cnt, &scc})
+    pushMemref(*d);
   for (int64_t &s : scalars)
     args.push_back(&s);
-  args.push_back(&pws.alloc);
-  args.push_back(&pws.aligned);
-  args.push_back(&pws.offset);
-  args.push_back(&pws.size);
-  args.push_back(&pws.stride);
+  pushMemref(pws);
   // Timeline twins take the record and the launch's slot (other kernels
   // declare fewer parameters and never read these).
   Memref1D trace{c->traceBuf, c->traceBuf, 0, c->traceElems, 1};
@@ -890,11 +893,7 @@ extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
     if (need > c->traceElems)
       return fail("qmrt_cuda_matmul: trace record too small for slot " +
                   std::to_string(tslot));
-    args.push_back(&trace.alloc);
-    args.push_back(&trace.aligned);
-    args.push_back(&trace.offset);
-    args.push_back(&trace.size);
-    args.push_back(&trace.stride);
+    pushMemref(trace);
     args.push_back(&tslot);
   }
   // Launch attributes: a cluster (split-K in distributed shared memory)

@@ -212,12 +212,35 @@ constexpr const char *kWG = "#gpu.address_space<workgroup>";
 /// partials (the block barrier after it carries the order to its other
 /// threads), as CUTLASS's split-K semaphore. One instruction instead of
 /// fence, relaxed atomic, fence.
+/// The aligned base address (index) of the memref<?xi32> argument `buf`.
+std::string wordBase(Emitter &e, const std::string &buf) {
+  return e.op("memref.extract_aligned_pointer_as_index " + buf +
+              " : memref<?xi32> -> index");
+}
+
+/// The global address (i64) of 32-bit word `idx` above `base` (wordBase),
+/// for the inline-PTX atomics.
+std::string wordAddress(Emitter &e, const std::string &base,
+                        const std::string &idx) {
+  return e.op("arith.index_cast " + e.add(base, e.mul(idx, e.idx(4))) +
+              " : index to i64");
+}
+
+/// Where `cond` holds, stores f32 `val` as the f16 output element at flat
+/// index `index()` of %out (emitted inside the guard).
+void emitOutputStore(Emitter &e, const std::string &cond,
+                     const std::string &val,
+                     llvm::function_ref<std::string()> index) {
+  e.line("scf.if " + cond + " {");
+  ++e.indent;
+  std::string h = e.op("arith.truncf " + val + " : f32 to f16");
+  e.line("memref.store " + h + ", %out[" + index() + "] : memref<?xf16>");
+  --e.indent;
+  e.line("}");
+}
+
 std::string emitArrive(Emitter &e, const std::string &cidx) {
-  std::string base = e.op("memref.extract_aligned_pointer_as_index %cnt : "
-                          "memref<?xi32> -> index");
-  std::string addr = e.op("arith.index_cast " +
-                          e.add(base, e.mul(cidx, e.idx(4))) +
-                          " : index to i64");
+  std::string addr = wordAddress(e, wordBase(e, "%cnt"), cidx);
   return e.op("llvm.inline_asm has_side_effects \"atom.acq_rel.gpu.add.u32 "
               "$0, [$1], 1;\", \"=r,l,~{memory}\" " +
               addr + " : (i64) -> i32");
@@ -316,14 +339,8 @@ void emitSplitSumStoreN(Emitter &e, unsigned kElems, const std::string &start,
     std::string store = e.cmp("ult", n[j], "%N");
     if (j)
       store = e.op("arith.andi " + ok[j] + ", " + store + " : i1");
-    e.line("scf.if " + store + " {");
-    ++e.indent;
-    std::string h = e.op("arith.truncf " + res + "#" + std::to_string(j) +
-                         " : f32 to f16");
-    e.line("memref.store " + h + ", %out[" + e.add(e.mul(grow[j], "%N"), n[j]) +
-           "] : memref<?xf16>");
-    --e.indent;
-    e.line("}");
+    emitOutputStore(e, store, res + "#" + std::to_string(j),
+                    [&] { return e.add(e.mul(grow[j], "%N"), n[j]); });
   }
   --e.indent;
   e.line("}");
@@ -892,6 +909,12 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // The activations are waited for only now, after the first two chunks'
   // weight loads are in flight.
   std::string stage;
+  // The stage refilled S - 1 chunks ahead, (c + S - 1) mod S, from the
+  // carried c mod S.
+  auto aheadStage = [&] {
+    return e.select(e.cmp("eq", "%stg", e.idx(0)), e.idx(S - 1),
+                    e.sub("%stg", e.idx(1)));
+  };
   if (SA) {
     // Wait for this chunk's weights and activations (only the newest group
     // may pend), make every thread's copies visible and make sure no warp
@@ -900,9 +923,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("gpu.barrier");
     std::string ahead = e.add(c, e.idx(S - 1));
     std::string okA = e.cmp("ult", ahead, nchunks);
-    // (c + S - 1) mod S from the carried c mod S.
-    std::string st = e.select(e.cmp("eq", "%stg", e.idx(0)), e.idx(S - 1),
-                              e.sub("%stg", e.idx(1)));
+    std::string st = aheadStage();
     e.line("scf.if " + okA + " {");
     ++e.indent;
     emitCopies(ahead, st);
@@ -915,8 +936,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     // Refill the stage consumed in the previous iteration, S - 1 ahead.
     std::string ahead = e.add(c, e.idx(S - 1));
     std::string okA = e.cmp("ult", ahead, nchunks);
-    std::string st = e.select(e.cmp("eq", "%stg", e.idx(0)), e.idx(S - 1),
-                              e.sub("%stg", e.idx(1)));
+    std::string st = aheadStage();
     e.line("scf.if " + okA + " {");
     ++e.indent;
     emitCopies(ahead, st);
@@ -1307,14 +1327,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string col = e.rem(el, e.idx(tileCols));
     std::string n = e.add(nbCol, col);
     std::string s = sumWarps(row, col);
-    std::string inN = e.cmp("ult", n, "%N");
-    e.line("scf.if " + inN + " {");
-    ++e.indent;
-    std::string h = e.op("arith.truncf " + s + " : f32 to f16");
-    e.line("memref.store " + h + ", %out[" +
-           e.add(e.mul(e.add(m0, row), "%N"), n) + "] : memref<?xf16>");
-    --e.indent;
-    e.line("}");
+    emitOutputStore(e, e.cmp("ult", n, "%N"), s,
+                    [&] { return e.add(e.mul(e.add(m0, row), "%N"), n); });
     --e.indent;
     e.line("}");
   }
@@ -1392,8 +1406,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     ++e.indent;
     {
       const unsigned kPairBatch = 8;
-      std::string pbase = e.op("memref.extract_aligned_pointer_as_index "
-                               "%pws : memref<?xi32> -> index");
+      std::string pbase = wordBase(e, "%pws");
       std::string el0 = e.fresh();
       e.line("scf.for " + el0 + " = " + tid + " to " + outElems + " step " +
              e.mul(nthreads, e.idx(kPairBatch)) + " {");
@@ -1417,9 +1430,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       }
       for (Item &it : items) {
         std::string bits = e.op("arith.bitcast " + it.sum + " : f32 to i32");
-        std::string addr = e.op("arith.index_cast " +
-                                e.add(pbase, e.mul(it.pidx, e.idx(4))) +
-                                " : index to i64");
+        std::string addr = wordAddress(e, pbase, it.pidx);
         it.old = e.fresh();
         e.line(it.old + " = scf.if " + it.valid + " -> (i32) {");
         ++e.indent;
@@ -1441,17 +1452,13 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         ++e.indent;
         e.line("memref.store " + e.i32(kPairEmpty) + ", %pws[" + it.pidx +
                "] : memref<?xi32>");
-        e.line("scf.if " + e.cmp("ult", it.n, "%N") + " {");
-        ++e.indent;
+        std::string inN = e.cmp("ult", it.n, "%N");
         std::string other = e.op("arith.bitcast " + it.old + " : i32 to f32");
         std::string sum =
             e.op("arith.addf " + other + ", " + it.sum + " : f32");
-        std::string h = e.op("arith.truncf " + sum + " : f32 to f16");
-        e.line("memref.store " + h + ", %out[" +
-               e.add(e.mul(e.add(m0, it.row), "%N"), it.n) +
-               "] : memref<?xf16>");
-        --e.indent;
-        e.line("}");
+        emitOutputStore(e, inN, sum, [&] {
+          return e.add(e.mul(e.add(m0, it.row), "%N"), it.n);
+        });
         --e.indent;
         e.line("}");
       }
