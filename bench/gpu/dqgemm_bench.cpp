@@ -11,6 +11,7 @@
 //        [--stream-a -1|0|1] [--wide -1|0|1] [--deep -1|0|1] [--minb -1|0|6|8]
 //        [--cps-list 1,2,4] (one plan per exact chunks-per-split value)
 //        [--warps 4|8|16] [--swap -1|0|1] (swapped-operand kernels, v11)
+//        [--unroll -1|0|4|8] (v14: k-steps per warp and chunk, `_u<n>`)
 //        [--read-ceiling read_ceiling_sm_90.cubin]
 //        [--trace FILE] (v12: run each plan's timeline twin `_t` instead,
 //        when the cubin has one, and append the per-block stamps of the
@@ -164,7 +165,7 @@ int main(int argc, char **argv) {
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
   int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1,
-      deep = -1, minb = -1, warpsOpt = 0, swap = -1;
+      deep = -1, minb = -1, warpsOpt = 0, swap = -1, unroll = -1;
   std::vector<int> cpsList;
   int copiesOpt = 0;
   const char *traceOut = nullptr;
@@ -197,6 +198,8 @@ int main(int argc, char **argv) {
       warpsOpt = std::atoi(argv[++i]);
     } else if (a == "--swap" && i + 1 < argc) {
       swap = std::atoi(argv[++i]);
+    } else if (a == "--unroll" && i + 1 < argc) {
+      unroll = std::atoi(argv[++i]);
     } else if (a == "--wide" && i + 1 < argc) {
       wide = std::atoi(argv[++i]);
     } else if (a == "--pdl" && i + 1 < argc) {
@@ -222,6 +225,7 @@ int main(int argc, char **argv) {
   qmrt_cuda_set_deep(ctx, deep);
   qmrt_cuda_set_min_blocks(ctx, minb);
   qmrt_cuda_set_swap(ctx, swap);
+  qmrt_cuda_set_unroll(ctx, unroll);
   CUdevice dev;
   CU(cuDeviceGet(&dev, 0));
   int l2 = 0;

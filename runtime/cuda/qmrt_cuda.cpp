@@ -64,6 +64,7 @@ struct qmrt_cuda_ctx {
   int deepPref = -1;    // whole-slice (> 3 stage) kernels: -1 table, 0, 1
   int minbPref = -1;    // register-capped kernels: -1 table, 0, or minb
   int swapPref = -1;    // swapped-operand kernels (M <= 8): -1 table, 0, 1
+  int unrollPref = -1;  // chunk length: -1 table, 0 default, n = unroll n
   CUdeviceptr traceBuf = 0; // timeline twins' record (qmrt_cuda_set_trace)
   int64_t traceElems = 0, traceSlot = 0;
   std::vector<KernelInfo> kernels;
@@ -228,6 +229,12 @@ extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
   return old;
 }
 
+extern "C" int qmrt_cuda_set_unroll(qmrt_cuda_ctx *c, int pref) {
+  int old = c->unrollPref;
+  c->unrollPref = pref < 0 ? -1 : pref;
+  return old;
+}
+
 extern "C" int qmrt_cuda_trace_twin(qmrt_cuda_ctx *c, int kernel) {
   if (kernel < 0 || kernel >= (int)c->kernels.size())
     return -1;
@@ -324,6 +331,9 @@ extern "C" const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *c, int k) {
 
 // Tile table defaults (see bench/gpu/NOTES.md for the measurements).
 static const int kDefaultWarps = 4;
+// k per chunk of the default kernels (the generator's kChunkK); `_u<n>`
+// kernels (v14) have warps x n k-steps per chunk.
+static const int64_t kChunkK = 512;
 static const int kDefaultBlocksPerSm = 3;
 // blocks_per_sm value that asks for the one-wave split rule.
 static const int kOneWave = 99;
@@ -435,7 +445,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   const bool wide = N >= 16384, deep = K >= 8192 && !wide;
   const bool big = K * N >= 200000000;
   int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0, tStreamA = 0,
-      tWide = 0, tDeep = 0, tMinb = 0, tSwap = 0;
+      tWide = 0, tDeep = 0, tMinb = 0, tSwap = 0, tUnroll = 0;
   int64_t tMaxK = 0; // k per split cap (0 = none)
   if (M <= 4) {
     if (wide) {
@@ -616,13 +626,28 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                      return family(k) && !k.swapab && k.minb == wantMinb;
                    }))
     wantMinb = 0; // the capped kernels asked for exist only swapped
-  for (int i = 0; i < (int)c->kernels.size(); ++i) {
-    const KernelInfo &k = c->kernels[i];
-    if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
-        (k.stages > 3) == (wantDeep != 0) && k.minb == wantMinb &&
-        k.swapab == wantSwap &&
-        (best < 0 || score(k) > score(c->kernels[best])))
-      best = i;
+  // Chunk length (v14, `_u<n>`): the default 512-k chunk, or n k-steps per
+  // warp where such a kernel exists and its chunk divides the padded K (a
+  // split holds whole chunks).
+  int wantUnroll = c->unrollPref >= 0 ? c->unrollPref : tUnroll;
+  auto unrollOk = [&](const KernelInfo &k, int u) {
+    const int64_t steps = int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
+    if (u == 0)
+      return int64_t(k.unroll) * k.warps * 16 == kChunkK;
+    return k.unroll == u && w->meta.Kp % (16 * steps) == 0;
+  };
+  for (int pass = 0; pass < 2 && best < 0; ++pass) {
+    const int u = pass == 0 ? wantUnroll : 0;
+    if (pass == 1 && wantUnroll == 0)
+      break;
+    for (int i = 0; i < (int)c->kernels.size(); ++i) {
+      const KernelInfo &k = c->kernels[i];
+      if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
+          (k.stages > 3) == (wantDeep != 0) && k.minb == wantMinb &&
+          k.swapab == wantSwap && unrollOk(k, u) &&
+          (best < 0 || score(k) > score(c->kernels[best])))
+        best = i;
+    }
   }
   if (best < 0)
     return fail("qmrt_cuda_plan_for: no kernel for bits=" +
@@ -664,12 +689,15 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     cpsCap = kChunks;
   // Whole-slice kernels: the split must fit the stages (stages - 1 chunks
   // fetched before the wait) and the shared memory.
-  if (k.stages > 3 && k.sfit) {
+  // Fitted stage buffers (every default kernel): min(stages, chunks per
+  // split) of them, so long chunks (`_u8`: 64 KiB) may fit only a short
+  // split.
+  if (k.stages > 3 && k.sfit)
     cpsCap = std::min<int64_t>(cpsCap, k.stages - 1);
+  if (k.sfit)
     while (cpsCap > 1 && (int64_t)sharedBytes(k, cpsCap * chunkSteps, M) >
                              c->maxSmemOptin)
       --cpsCap;
-  }
   if (maxChunks > 0)
     cpsCap = std::min<int64_t>(cpsCap, maxChunks);
   else if (tMaxK > 0 && k.splitn == splitN)

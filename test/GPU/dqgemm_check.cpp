@@ -205,8 +205,15 @@ int main(int argc, char **argv) {
       // streamed, 3 chunks per split (uneven last split); 16 warps,
       // streamed, default split. Variant 18 asks for 16 warps, streamed,
       // not swapped (v11d `_m16_w16_s3_g_a` where the family has it).
+      // Variants 19-23 use the long-chunk kernels (v14, `_u<n>`) where the
+      // family has them and the chunk divides the padded K: 16 warps
+      // swapped, 4 k-steps per warp (1024-k chunks), default split; 16 warps
+      // swapped, 8 k-steps (2048 k), one chunk per split; 8 warps swapped,
+      // 8 k-steps (1024 k), 2 chunks per split; 16 warps unswapped, 4 then
+      // 8 k-steps, default split (the planner shortens the split until
+      // the fitted stage buffers fit shared memory).
       for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                          15, 16, 17, 18}) {
+                          15, 16, 17, 18, 19, 20, 21, 22, 23}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -233,7 +240,19 @@ int main(int argc, char **argv) {
             x.join();
         }
         qmrt_cuda_plan plan;
-        if (variant == 18) {
+        if (variant >= 19) {
+          const bool swapped = variant <= 21;
+          qmrt_cuda_set_swap(ctx, swapped ? 1 : 0);
+          qmrt_cuda_set_stream_a(ctx, 1);
+          qmrt_cuda_set_unroll(ctx, variant == 19 || variant == 22 ? 4 : 8);
+          CHECK(qmrt_cuda_plan_for_ex3(
+              ctx, &dw, M, variant == 20 ? -1 : variant == 21 ? -2 : 0,
+              variant == 21 ? 8 : 16, 0, /*split_n=*/0, -1, /*cluster=*/0,
+              &plan));
+          qmrt_cuda_set_unroll(ctx, -1);
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_swap(ctx, -1);
+        } else if (variant == 18) {
           qmrt_cuda_set_swap(ctx, 0);
           qmrt_cuda_set_stream_a(ctx, 1);
           CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 0, 16, 0, /*split_n=*/0,
@@ -347,7 +366,8 @@ int main(int argc, char **argv) {
       return 2;
     }
     const int links = 6;
-    std::vector<int> pdls = {1}, variants = {0, 1, 5, 6, 7, 8, 9, 10, 11};
+    std::vector<int> pdls = {1},
+                     variants = {0, 1, 5, 6, 7, 8, 9, 10, 11, 12, 13};
     std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 8, 16, 40};
     if (chainsOnly)
       pdls = {1, 0}, variants = {0, 1, 2, 3, 4}, chainK = {1024, 2048, 4096},
@@ -381,7 +401,18 @@ int main(int argc, char **argv) {
           CHECK(qmrt_cuda_weight_upload(ctx, &pw, &dw));
           qmrt_packed_free(&pw);
           qmrt_cuda_plan plan;
-          if (variant == 11) { // 16 warps, streamed, not swapped (v11d)
+          if (variant == 12 || variant == 13) {
+            // Long chunks (v14): 16 warps swapped, 4 k-steps per warp,
+            // default split; 16 warps unswapped, 8 k-steps, one chunk.
+            qmrt_cuda_set_swap(ctx, variant == 12 ? 1 : 0);
+            qmrt_cuda_set_stream_a(ctx, 1);
+            qmrt_cuda_set_unroll(ctx, variant == 12 ? 4 : 8);
+            CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 12 ? 0 : -1,
+                                         16, 0, 0, -1, /*cluster=*/0, &plan));
+            qmrt_cuda_set_unroll(ctx, -1);
+            qmrt_cuda_set_stream_a(ctx, -1);
+            qmrt_cuda_set_swap(ctx, -1);
+          } else if (variant == 11) { // 16 warps, streamed, not swapped (v11d)
             qmrt_cuda_set_swap(ctx, 0);
             qmrt_cuda_set_stream_a(ctx, 1);
             CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 0, 16, 0, 0, -1,

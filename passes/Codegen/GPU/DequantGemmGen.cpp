@@ -25,7 +25,12 @@ using namespace mlir;
 using namespace mlir::qm::gpu;
 
 std::string DequantGemmConfig::kernelName() const {
-  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}{10}{11}{12}",
+  // `_u<n>`: n k-steps per warp and chunk instead of the default
+  // kChunkK / 16 / warps (v14).
+  std::string u = unroll * 16 * warps == kChunkK
+                      ? std::string()
+                      : "_u" + std::to_string(unroll);
+  return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}{10}{11}{12}{13}",
                        bits, symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", rowsPerBlock(), warps,
                        stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
@@ -34,7 +39,7 @@ std::string DequantGemmConfig::kernelName() const {
                            (swapAB ? "_sw" : ""),
                        minBlocksPerSm ? "_r" + std::to_string(minBlocksPerSm)
                                       : std::string(),
-                       trace ? "_t" : "")
+                       u, trace ? "_t" : "")
       .str();
 }
 
@@ -129,6 +134,19 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
             // 8, measured 1.4-2.5x slower (spills; bench/gpu/NOTES.md v10c):
             // not in the default set.)
             out.push_back(c);
+            // Longer chunks (v14, `_u<n>`): warps x n k-steps per chunk, so
+            // the per-chunk work (barrier, copies, loop and stage
+            // bookkeeping, scale loads and the f32 scaling) is spread over
+            // more weights. 16- and 8-warp streamed kernels (swapped, and
+            // the 16-warp unswapped one), up to 8 k-steps per warp (a warp
+            // iteration must stay inside a 128-k group to scale after the
+            // mma).
+            if (c.streamA && c.stages == 3 && !capped && c.warps >= 8)
+              for (unsigned u = c.unroll * 2; u <= 8; u *= 2) {
+                DequantGemmConfig w = c;
+                w.unroll = u;
+                out.push_back(w);
+              }
           }
   return out;
 }
@@ -726,29 +744,41 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   for (unsigned i = 0; i < nS + nZ; ++i)
     loadTypes.push_back("vector<8xf16>");
 
-  // First chunk's loads go out before waiting for the activations.
-  std::string hasWork = e.cmp("ugt", nchunks, e.idx(0));
-  std::string pre0 = e.fresh();
-  e.line(pre0 + ":" + std::to_string(loadTypes.size()) + " = scf.if " +
-         hasWork + " -> (" + join(loadTypes) + ") {");
-  ++e.indent;
-  {
-    auto vals = emitLoads(e.idx(0));
-    e.line("scf.yield " + join(vals) + " : " + join(loadTypes));
-  }
-  --e.indent;
-  e.line("} else {");
-  ++e.indent;
-  {
-    std::vector<std::string> zeros;
-    for (auto &t : loadTypes)
-      zeros.push_back(e.constant(t == "vector<4xi32>"
-                                     ? "dense<0> : vector<4xi32>"
-                                     : "dense<0.0> : vector<8xf16>"));
-    e.line("scf.yield " + join(zeros) + " : " + join(loadTypes));
-  }
-  --e.indent;
-  e.line("}");
+  // The loads of chunk `chunkIdx` where `cond` holds, else `other` (one
+  // name per load type, or empty for zeros).
+  auto emitGuardedLoads = [&](const std::string &chunkIdx,
+                              const std::string &cond,
+                              std::vector<std::string> other) {
+    if (other.empty())
+      for (auto &t : loadTypes)
+        other.push_back(e.constant(t == "vector<4xi32>"
+                                       ? "dense<0> : vector<4xi32>"
+                                       : "dense<0.0> : vector<8xf16>"));
+    std::string res = e.fresh();
+    e.line(res + ":" + std::to_string(loadTypes.size()) + " = scf.if " + cond +
+           " -> (" + join(loadTypes) + ") {");
+    ++e.indent;
+    e.line("scf.yield " + join(emitLoads(chunkIdx)) + " : " +
+           join(loadTypes));
+    --e.indent;
+    e.line("} else {");
+    ++e.indent;
+    e.line("scf.yield " + join(other) + " : " + join(loadTypes));
+    --e.indent;
+    e.line("}");
+    return res;
+  };
+  // Scales (and zeros) of the scale-after kernels are prefetched in
+  // registers two chunks ahead, as far as the weight stages run ahead
+  // (v14: at one chunk ahead, profiles of the 16-warp kernels showed the
+  // loop waiting on the previous iteration's scale load in every chunk).
+  const bool scales2 = S >= 3 && cfg.scaleAfter;
+  // First chunks' loads go out before waiting for the activations.
+  std::string pre0 =
+      emitGuardedLoads(e.idx(0), e.cmp("ugt", nchunks, e.idx(0)), {});
+  std::string pre1 =
+      scales2 ? emitGuardedLoads(e.idx(1), e.cmp("ugt", nchunks, e.idx(1)), {})
+              : std::string();
 
   auto emitWPrologue = [&]() {
     for (unsigned p = 0; p + 1 < S; ++p) {
@@ -864,6 +894,13 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     iterInit.push_back(pre0 + "#" + std::to_string(i));
     iterTypes.push_back(loadTypes[i]);
   }
+  std::vector<std::string> ahead1; // chunk c + 1's loads (scales2)
+  for (unsigned i = 0; scales2 && i < loadTypes.size(); ++i) {
+    ahead1.push_back("%lq" + std::to_string(i));
+    iterArgs.push_back(ahead1.back());
+    iterInit.push_back(pre1 + "#" + std::to_string(i));
+    iterTypes.push_back(loadTypes[i]);
+  }
   // The stage of chunk c (c mod S), carried and stepped instead of
   // computed by two 64-bit divisions per chunk (v13d).
   if (S) {
@@ -883,28 +920,18 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line(header);
   }
   ++e.indent;
-  // Prefetch the next chunk.
-  std::string cn = e.add(c, e.idx(1));
-  std::string more = e.cmp("ult", cn, nchunks);
-  std::string nxt = e.fresh();
-  e.line(nxt + ":" + std::to_string(loadTypes.size()) + " = scf.if " + more +
-         " -> (" + join(loadTypes) + ") {");
-  ++e.indent;
-  {
-    auto vals = emitLoads(cn);
-    e.line("scf.yield " + join(vals) + " : " + join(loadTypes));
-  }
-  --e.indent;
-  e.line("} else {");
-  ++e.indent;
-  {
+  // Prefetch the next chunk (scales2: the one after it).
+  std::string nxt;
+  if (scales2) {
+    std::string c2 = e.add(c, e.idx(2));
+    nxt = emitGuardedLoads(c2, e.cmp("ult", c2, nchunks), ahead1);
+  } else {
+    std::string cn = e.add(c, e.idx(1));
     std::vector<std::string> old;
     for (unsigned i = 0; i < loadTypes.size(); ++i)
       old.push_back("%ld" + std::to_string(i));
-    e.line("scf.yield " + join(old) + " : " + join(loadTypes));
+    nxt = emitGuardedLoads(cn, e.cmp("ult", cn, nchunks), old);
   }
-  --e.indent;
-  e.line("}");
 
   // The activations are waited for only now, after the first two chunks'
   // weight loads are in flight.
@@ -1219,6 +1246,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   }
   {
     std::vector<std::string> yields = acc;
+    if (scales2)
+      yields.insert(yields.end(), ahead1.begin(), ahead1.end());
     for (unsigned i = 0; i < loadTypes.size(); ++i)
       yields.push_back(nxt + "#" + std::to_string(i));
     if (S) {

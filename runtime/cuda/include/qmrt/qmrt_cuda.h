@@ -94,6 +94,12 @@ int qmrt_cuda_set_min_blocks(qmrt_cuda_ctx *ctx, int pref);
  * tile table says (default), 0 = never, 1 = where one exists for the plan's
  * kernel family, warp count and settings. Returns the old setting. */
 int qmrt_cuda_set_swap(qmrt_cuda_ctx *ctx, int pref);
+/* Chunk length (manifest unroll, `_u<n>`, v14: n k-steps per warp and
+ * chunk instead of the default 512 k per chunk): -1 = as the tile table
+ * says (default), 0 = the default chunk, n = kernels with unroll n where one
+ * exists for the plan's kernel and its chunk divides the padded K. Returns
+ * the old setting. */
+int qmrt_cuda_set_unroll(qmrt_cuda_ctx *ctx, int pref);
 
 int qmrt_cuda_alloc(qmrt_cuda_ctx *ctx, size_t bytes, qmrt_devptr *out);
 int qmrt_cuda_free(qmrt_cuda_ctx *ctx, qmrt_devptr p);
