@@ -47,7 +47,8 @@ struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
-      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0;
+      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0,
+      rega = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -65,6 +66,7 @@ struct qmrt_cuda_ctx {
   int minbPref = -1;    // register-capped kernels: -1 table, 0, or minb
   int swapPref = -1;    // swapped-operand kernels (M <= 8): -1 table, 0, 1
   int unrollPref = -1;  // chunk length: -1 table, 0 default, n = unroll n
+  int regAPref = -1;    // activations to registers (`_ar`): -1 table, 0, 1
   CUdeviceptr traceBuf = 0; // timeline twins' record (qmrt_cuda_set_trace)
   int64_t traceElems = 0, traceSlot = 0;
   std::vector<KernelInfo> kernels;
@@ -151,6 +153,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "sfit") k.sfit = v;
       else if (key == "minb") k.minb = v;
       else if (key == "swapab") k.swapab = v;
+      else if (key == "rega") k.rega = v;
       else if (key == "trace") k.trace = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
@@ -232,6 +235,12 @@ extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
 extern "C" int qmrt_cuda_set_unroll(qmrt_cuda_ctx *c, int pref) {
   int old = c->unrollPref;
   c->unrollPref = pref < 0 ? -1 : pref;
+  return old;
+}
+
+extern "C" int qmrt_cuda_set_rega(qmrt_cuda_ctx *c, int pref) {
+  int old = c->regAPref;
+  c->regAPref = pref < 0 ? -1 : pref ? 1 : 0;
   return old;
 }
 
@@ -360,8 +369,9 @@ static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t rows = k.swapab ? 8 : 16 * k.mtiles;
   int64_t chunkK = 16 * int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
   int64_t bufs = stageBuffers(k, sps);
-  int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
-                        : std::min(rows, M) * (sps * 16 + 8) * 2;
+  int64_t a = k.rega      ? 0
+              : k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
+                          : std::min(rows, M) * (sps * 16 + 8) * 2;
   int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * k.ncols * 4;
   int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 *
                        (k.bits == 4 ? 1 : 2) * (k.ncols / 64);
@@ -445,7 +455,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   const bool wide = N >= 16384, deep = K >= 8192 && !wide;
   const bool big = K * N >= 200000000;
   int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0, tStreamA = 0,
-      tWide = 0, tDeep = 0, tMinb = 0, tSwap = 0, tUnroll = 0;
+      tWide = 0, tDeep = 0, tMinb = 0, tSwap = 0, tUnroll = 0, tRegA = 0;
   int64_t tMaxK = 0; // k per split cap (0 = none)
   if (M <= 4) {
     if (wide) {
@@ -509,8 +519,9 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // where two splits fit one wave (4096x4096: s2), else 4 warps, one wave
   // (4096x6144: s4); deep shapes (not big) at M = 1 with 4 warps, ~4
   // blocks/SM (14336x4096: s7; at M = 4 it measured 16.5 us against the
-  // v10 plan's 13.7, h100_ab_v11.jsonl). Only for default plans (no forced
-  // split, warp count, blocks per SM or kernel preference).
+  // v10 plan's 13.7, h100_ab_v11.jsonl; v13 and v14 replaced both deep
+  // entries, below). Only for default plans (no forced split, warp count,
+  // blocks per SM or kernel preference).
   const int64_t colBlocks64 = (w->meta.Np + 63) / 64;
   int swWarps = 0, swBps = 0;
   // v13 (h100_sweep_v13c.jsonl, with the two-split exchange reduction):
@@ -518,15 +529,21 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // warps (4096x6144: s2, M = 1 / 8 7.29 / 7.82 -> 6.44 / 7.28 us), and
   // deep shapes (not big) at M = 2..8 take 8 warps at one wave
   // (14336x4096: s4, M = 2 / 8 13.60 / 14.14 -> 12.89 / 13.51).
+  // v14 (h100_exp_v14b.jsonl): deep shapes (not big) at M <= 8 take the
+  // 8-warp kernel with 1024-k chunks (`_u8`) at one wave (14336x4096 M = 1:
+  // s4, 12.15 -> 11.34 us; M = 8: s2, 13.37 -> 13.07), where the chunk
+  // divides K (else the 512-k chunk kernel, as v13).
+  // v15: small shapes take the kernels that load their activations
+  // straight to registers (`_ar`: no activation stage, no block barrier
+  // in the main loop) where the cubin has them.
+  int swUnroll = 0, swRegA = 0;
   if (M <= 8 && !wide && !deep)
     swWarps = colBlocks64 * 2 <= c->smCount       ? 16
               : colBlocks64 * 2 <= 2 * c->smCount ? 8
                                                   : 4,
-    swBps = kOneWave;
-  else if (M <= 1 && deep && !big)
-    swWarps = 4, swBps = 4;
+    swBps = kOneWave, swRegA = 1;
   else if (M <= 8 && deep && !big)
-    swWarps = 8, swBps = kOneWave;
+    swWarps = 8, swBps = kOneWave, swUnroll = 8;
   // (v11d: the 16-warp unswapped streamed kernel `_m16_w16_s3_g_a`, one
   // block per SM at s2, measured 4096x4096 M = 9 / 12 -6% / -4% but M = 16
   // +7% against the v10 plan; selectable with warps = 16, not in the
@@ -562,7 +579,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                            k.warps == swWarps && k.stages <= 3 &&
                            k.minb == 0 && k.scaleafter;
                   })) {
-    tSwap = 1, tStreamA = 1, tDeep = 0, tWide = 0;
+    tSwap = 1, tStreamA = 1, tDeep = 0, tWide = 0, tUnroll = swUnroll;
+    tRegA = swRegA;
     warps = swWarps, blocksPerSm = swBps, tMaxK = 0;
   }
   int wantStreamA = c->streamAPref >= 0 ? c->streamAPref : tStreamA;
@@ -620,6 +638,17 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                          k.splitn == splitN;
                                 })))
     wantSwap = 0;
+  // Activations to registers (v15, `_ar`): swapped kernels only.
+  int wantRegA = c->regAPref >= 0 ? c->regAPref : tRegA;
+  if (wantRegA && (!wantSwap ||
+                   !std::any_of(c->kernels.begin(), c->kernels.end(),
+                                [&](const KernelInfo &k) {
+                                  return family(k) && k.swapab && k.rega &&
+                                         k.minb == wantMinb &&
+                                         k.warps == warps &&
+                                         (k.stages > 3) == (wantDeep != 0);
+                                })))
+    wantRegA = 0;
   if (!wantSwap && wantMinb &&
       !std::any_of(c->kernels.begin(), c->kernels.end(),
                    [&](const KernelInfo &k) {
@@ -642,7 +671,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       break;
     for (int i = 0; i < (int)c->kernels.size(); ++i) {
       const KernelInfo &k = c->kernels[i];
-      if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
+      if (family(k) && k.rega == wantRegA &&
+          (wantRegA || k.streama == wantStreamA) && k.ncols == wantCols &&
           (k.stages > 3) == (wantDeep != 0) && k.minb == wantMinb &&
           k.swapab == wantSwap && unrollOk(k, u) &&
           (best < 0 || score(k) > score(c->kernels[best])))
@@ -757,7 +787,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (clusterPref < 0)
     clusterPref = tCluster;
   int clusterKernel = -1;
-  if (clusterPref > 0 && !k.splitn && !k.streama) {
+  if (clusterPref > 0 && !k.splitn && !k.streama && !k.rega) {
     for (int i = 0; i < (int)c->kernels.size(); ++i) {
       const KernelInfo &q = c->kernels[i];
       if (q.cluster && q.bits == k.bits && q.sym == k.sym &&
