@@ -12,7 +12,6 @@
 //        [--cps-list 1,2,4] (one plan per exact chunks-per-split value)
 //        [--warps 4|8|16] [--swap -1|0|1] (swapped-operand kernels, v11)
 //        [--unroll -1|0|4|8] (v14: k-steps per warp and chunk, `_u<n>`)
-//        [--rega -1|0|1] (v15: activations straight to registers, `_ar`)
 //        [--read-ceiling read_ceiling_sm_90.cubin]
 //        [--trace FILE] (v12: run each plan's timeline twin `_t` instead,
 //        when the cubin has one, and append the per-block stamps of the
@@ -166,8 +165,7 @@ int main(int argc, char **argv) {
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
   int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1,
-      deep = -1, minb = -1, warpsOpt = 0, swap = -1, unroll = -1,
-      rega = -1;
+      deep = -1, minb = -1, warpsOpt = 0, swap = -1, unroll = -1;
   std::vector<int> cpsList;
   int copiesOpt = 0;
   const char *traceOut = nullptr;
@@ -202,8 +200,6 @@ int main(int argc, char **argv) {
       swap = std::atoi(argv[++i]);
     } else if (a == "--unroll" && i + 1 < argc) {
       unroll = std::atoi(argv[++i]);
-    } else if (a == "--rega" && i + 1 < argc) {
-      rega = std::atoi(argv[++i]);
     } else if (a == "--wide" && i + 1 < argc) {
       wide = std::atoi(argv[++i]);
     } else if (a == "--pdl" && i + 1 < argc) {
@@ -230,7 +226,6 @@ int main(int argc, char **argv) {
   qmrt_cuda_set_min_blocks(ctx, minb);
   qmrt_cuda_set_swap(ctx, swap);
   qmrt_cuda_set_unroll(ctx, unroll);
-  qmrt_cuda_set_rega(ctx, rega);
   CUdevice dev;
   CU(cuDeviceGet(&dev, 0));
   int l2 = 0;

@@ -47,8 +47,7 @@ struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
-      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0,
-      rega = 0;
+      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -66,7 +65,6 @@ struct qmrt_cuda_ctx {
   int minbPref = -1;    // register-capped kernels: -1 table, 0, or minb
   int swapPref = -1;    // swapped-operand kernels (M <= 8): -1 table, 0, 1
   int unrollPref = -1;  // chunk length: -1 table, 0 default, n = unroll n
-  int regAPref = -1;    // activations to registers (`_ar`): -1 table, 0, 1
   CUdeviceptr traceBuf = 0; // timeline twins' record (qmrt_cuda_set_trace)
   int64_t traceElems = 0, traceSlot = 0;
   std::vector<KernelInfo> kernels;
@@ -153,7 +151,6 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "sfit") k.sfit = v;
       else if (key == "minb") k.minb = v;
       else if (key == "swapab") k.swapab = v;
-      else if (key == "rega") k.rega = v;
       else if (key == "trace") k.trace = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
@@ -235,12 +232,6 @@ extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
 extern "C" int qmrt_cuda_set_unroll(qmrt_cuda_ctx *c, int pref) {
   int old = c->unrollPref;
   c->unrollPref = pref < 0 ? -1 : pref;
-  return old;
-}
-
-extern "C" int qmrt_cuda_set_rega(qmrt_cuda_ctx *c, int pref) {
-  int old = c->regAPref;
-  c->regAPref = pref < 0 ? -1 : pref ? 1 : 0;
   return old;
 }
 
@@ -369,9 +360,8 @@ static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t rows = k.swapab ? 8 : 16 * k.mtiles;
   int64_t chunkK = 16 * int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
   int64_t bufs = stageBuffers(k, sps);
-  int64_t a = k.rega      ? 0
-              : k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
-                          : std::min(rows, M) * (sps * 16 + 8) * 2;
+  int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
+                        : std::min(rows, M) * (sps * 16 + 8) * 2;
   int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * k.ncols * 4;
   int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 *
                        (k.bits == 4 ? 1 : 2) * (k.ncols / 64);
@@ -455,7 +445,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   const bool wide = N >= 16384, deep = K >= 8192 && !wide;
   const bool big = K * N >= 200000000;
   int tSplitN = 0, tBps = kDefaultBlocksPerSm, tCluster = 0, tStreamA = 0,
-      tWide = 0, tDeep = 0, tMinb = 0, tSwap = 0, tUnroll = 0, tRegA = 0;
+      tWide = 0, tDeep = 0, tMinb = 0, tSwap = 0, tUnroll = 0;
   int64_t tMaxK = 0; // k per split cap (0 = none)
   if (M <= 4) {
     if (wide) {
@@ -533,17 +523,22 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // 8-warp kernel with 1024-k chunks (`_u8`) at one wave (14336x4096 M = 1:
   // s4, 12.15 -> 11.34 us; M = 8: s2, 13.37 -> 13.07), where the chunk
   // divides K (else the 512-k chunk kernel, as v13).
-  // v15: small shapes take the kernels that load their activations
-  // straight to registers (`_ar`: no activation stage, no block barrier
-  // in the main loop) where the cubin has them.
-  int swUnroll = 0, swRegA = 0;
+  int swUnroll = 0;
   if (M <= 8 && !wide && !deep)
     swWarps = colBlocks64 * 2 <= c->smCount       ? 16
               : colBlocks64 * 2 <= 2 * c->smCount ? 8
                                                   : 4,
-    swBps = kOneWave, swRegA = 1;
+    swBps = kOneWave;
   else if (M <= 8 && deep && !big)
     swWarps = 8, swBps = kOneWave, swUnroll = 8;
+  // v16 (h100_exp_v16.jsonl): small shapes at M = 9..16 whose grid of two
+  // splits and two 8-row blocks fits one wave at two blocks per SM take the
+  // swapped 8-warp kernel there (each row block reads the whole weight, the
+  // second mostly from L2): 4096x4096 M = 12 / 16 7.95 / 8.29 -> 7.08 /
+  // 7.22 us. Where it needs two waves it loses (4096x6144 M = 16: 9.32 ->
+  // 12.73), so the others keep the v13 plan.
+  else if (M <= 16 && !wide && !deep && colBlocks64 * 4 <= 2 * c->smCount)
+    swWarps = 8, swBps = kOneWave;
   // (v11d: the 16-warp unswapped streamed kernel `_m16_w16_s3_g_a`, one
   // block per SM at s2, measured 4096x4096 M = 9 / 12 -6% / -4% but M = 16
   // +7% against the v10 plan; selectable with warps = 16, not in the
@@ -580,7 +575,6 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                            k.minb == 0 && k.scaleafter;
                   })) {
     tSwap = 1, tStreamA = 1, tDeep = 0, tWide = 0, tUnroll = swUnroll;
-    tRegA = swRegA;
     warps = swWarps, blocksPerSm = swBps, tMaxK = 0;
   }
   int wantStreamA = c->streamAPref >= 0 ? c->streamAPref : tStreamA;
@@ -625,9 +619,10 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                          k.scaleafter == wantScaleAfter;
                                 })))
     wantMinb = 0;
-  // Swapped operands (v11): blocks of 8 rows, so only for M <= 8.
+  // Swapped operands (v11): blocks of 8 rows; up to M = 16 (v16) as two
+  // row blocks that each read the whole weight.
   int wantSwap = c->swapPref >= 0 ? c->swapPref : tSwap;
-  if (wantSwap && (M > 8 || wantCols != 64 ||
+  if (wantSwap && (M > 16 || wantCols != 64 ||
                    !std::any_of(c->kernels.begin(), c->kernels.end(),
                                 [&](const KernelInfo &k) {
                                   return family(k) && k.swapab &&
@@ -638,17 +633,6 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                          k.splitn == splitN;
                                 })))
     wantSwap = 0;
-  // Activations to registers (v15, `_ar`): swapped kernels only.
-  int wantRegA = c->regAPref >= 0 ? c->regAPref : tRegA;
-  if (wantRegA && (!wantSwap ||
-                   !std::any_of(c->kernels.begin(), c->kernels.end(),
-                                [&](const KernelInfo &k) {
-                                  return family(k) && k.swapab && k.rega &&
-                                         k.minb == wantMinb &&
-                                         k.warps == warps &&
-                                         (k.stages > 3) == (wantDeep != 0);
-                                })))
-    wantRegA = 0;
   if (!wantSwap && wantMinb &&
       !std::any_of(c->kernels.begin(), c->kernels.end(),
                    [&](const KernelInfo &k) {
@@ -671,8 +655,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       break;
     for (int i = 0; i < (int)c->kernels.size(); ++i) {
       const KernelInfo &k = c->kernels[i];
-      if (family(k) && k.rega == wantRegA &&
-          (wantRegA || k.streama == wantStreamA) && k.ncols == wantCols &&
+      if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
           (k.stages > 3) == (wantDeep != 0) && k.minb == wantMinb &&
           k.swapab == wantSwap && unrollOk(k, u) &&
           (best < 0 || score(k) > score(c->kernels[best])))
@@ -787,7 +770,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (clusterPref < 0)
     clusterPref = tCluster;
   int clusterKernel = -1;
-  if (clusterPref > 0 && !k.splitn && !k.streama && !k.rega) {
+  if (clusterPref > 0 && !k.splitn && !k.streama) {
     for (int i = 0; i < (int)c->kernels.size(); ++i) {
       const KernelInfo &q = c->kernels[i];
       if (q.cluster && q.bits == k.bits && q.sym == k.sym &&

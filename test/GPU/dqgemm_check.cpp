@@ -212,11 +212,8 @@ int main(int argc, char **argv) {
       // 8 k-steps (1024 k), 2 chunks per split; 16 warps unswapped, 4 then
       // 8 k-steps, default split (the planner shortens the split until
       // the fitted stage buffers fit shared memory).
-      // Variants 24-26 load the activations straight to registers (v15,
-      // `_ar`, swapped, M <= 8): 16 warps, default split; 4 warps, one
-      // chunk per split; 8 warps, 3 chunks per split (uneven last split).
       for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                          15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26}) {
+                          15, 16, 17, 18, 19, 20, 21, 22, 23}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -243,16 +240,7 @@ int main(int argc, char **argv) {
             x.join();
         }
         qmrt_cuda_plan plan;
-        if (variant >= 24) {
-          qmrt_cuda_set_swap(ctx, 1);
-          qmrt_cuda_set_rega(ctx, 1);
-          CHECK(qmrt_cuda_plan_for_ex3(
-              ctx, &dw, M, variant == 24 ? 0 : variant == 25 ? -1 : -3,
-              variant == 24 ? 16 : variant == 25 ? 4 : 8, 0, /*split_n=*/0,
-              -1, /*cluster=*/0, &plan));
-          qmrt_cuda_set_rega(ctx, -1);
-          qmrt_cuda_set_swap(ctx, -1);
-        } else if (variant >= 19) {
+        if (variant >= 19) {
           const bool swapped = variant <= 21;
           qmrt_cuda_set_swap(ctx, swapped ? 1 : 0);
           qmrt_cuda_set_stream_a(ctx, 1);
@@ -379,7 +367,7 @@ int main(int argc, char **argv) {
     }
     const int links = 6;
     std::vector<int> pdls = {1},
-                     variants = {0, 1, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+                     variants = {0, 1, 5, 6, 7, 8, 9, 10, 11, 12, 13};
     std::vector<int64_t> chainK = {1024, 4096}, chainM = {1, 8, 16, 40};
     if (chainsOnly)
       pdls = {1, 0}, variants = {0, 1, 2, 3, 4}, chainK = {1024, 2048, 4096},
@@ -413,14 +401,7 @@ int main(int argc, char **argv) {
           CHECK(qmrt_cuda_weight_upload(ctx, &pw, &dw));
           qmrt_packed_free(&pw);
           qmrt_cuda_plan plan;
-          if (variant == 14) { // activations to registers (v15), 16 warps
-            qmrt_cuda_set_swap(ctx, 1);
-            qmrt_cuda_set_rega(ctx, 1);
-            CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 0, 16, 0, 0, -1,
-                                         /*cluster=*/0, &plan));
-            qmrt_cuda_set_rega(ctx, -1);
-            qmrt_cuda_set_swap(ctx, -1);
-          } else if (variant == 12 || variant == 13) {
+          if (variant == 12 || variant == 13) {
             // Long chunks (v14): 16 warps swapped, 4 k-steps per warp,
             // default split; 16 warps unswapped, 8 k-steps, one chunk.
             qmrt_cuda_set_swap(ctx, variant == 12 ? 1 : 0);

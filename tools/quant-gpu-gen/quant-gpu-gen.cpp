@@ -202,15 +202,14 @@ int main(int argc, char **argv) {
                          "warps={5} unroll={6} threads={7} stages={8} "
                          "splitn={9} scaleafter={10} cluster={11} "
                          "pdl={12} streama={13} ncols={14} sfit={15} minb={16} "
-                         "swapab={17}{19}{18}\n",
+                         "swapab={17}{18}\n",
                          c.kernelName(), c.bits, c.symmetric ? 1 : 0,
                          c.gatherA ? 1 : 0, c.mTiles, c.warps, c.unroll,
                          c.threads(), c.stages, c.splitN ? 1 : 0,
                          c.scaleAfter ? 1 : 0, c.cluster ? 1 : 0,
                          pdlAll ? 1 : 0, c.streamA ? 1 : 0, c.tileCols(),
                          c.fitStages ? 1 : 0, c.minBlocksPerSm,
-                         c.swapAB ? 1 : 0, c.trace ? " trace=1" : "",
-                         c.regA ? " rega=1" : "")
+                         c.swapAB ? 1 : 0, c.trace ? " trace=1" : "")
                .str();
     json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
                           "\"symmetric\": {2}, \"gather_a\": {3}, "

@@ -34,8 +34,7 @@ std::string DequantGemmConfig::kernelName() const {
                        bits, symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", rowsPerBlock(), warps,
                        stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
-                       cluster ? "_c" : "",
-                       streamA ? "_a" : regA ? "_ar" : "",
+                       cluster ? "_c" : "", streamA ? "_a" : "",
                        std::string(wideN ? "_n128" : "") +
                            (swapAB ? "_sw" : ""),
                        minBlocksPerSm ? "_r" + std::to_string(minBlocksPerSm)
@@ -47,9 +46,8 @@ std::string DequantGemmConfig::kernelName() const {
 unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned rows = rowsPerBlock();
   unsigned bufs = stageBuffers(stepsPerSplit);
-  unsigned aBytes = regA      ? 0
-                   : streamA ? bufs * rows * (chunkSteps() * 16 + 8) * 2
-                             : rows * (stepsPerSplit * 16 + 8) * 2;
+  unsigned aBytes = streamA ? bufs * rows * (chunkSteps() * 16 + 8) * 2
+                            : rows * (stepsPerSplit * 16 + 8) * 2;
   unsigned redBytes = splitN ? 0 : warps * rows * tileCols() * 4;
   unsigned body = std::max(bufs * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
@@ -149,14 +147,6 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
                 w.unroll = u;
                 out.push_back(w);
               }
-            // Activations straight to registers (v15, `_ar`): swapped,
-            // 3-stage kernels, default chunks.
-            if (c.swapAB && c.streamA && c.stages == 3 && !capped) {
-              DequantGemmConfig r = c;
-              r.streamA = false;
-              r.regA = true;
-              out.push_back(r);
-            }
           }
   return out;
 }
@@ -619,11 +609,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   const bool SA = cfg.streamA;
   const unsigned chunkK = chunk * 16;
   std::string strideA = SA ? e.idx(chunkK + 8) : stride;
-  const bool RA = cfg.regA;
   std::string aStageElems = e.mul(strideA, aRowsAlloc);
-  std::string aElems = RA   ? e.idx(0)
-                       : SA ? e.mul(aStageElems, nBufs)
-                            : aStageElems;
+  std::string aElems = SA ? e.mul(aStageElems, nBufs) : aStageElems;
   std::string as = e.op("memref.view " + smem + "[" + wBytes + "][" +
                         aElems + "] : " + wgI8 + " to " + wgF16);
   std::string wst;
@@ -744,55 +731,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     --e.indent;
     e.line("}");
   };
-  // Activation B fragments of chunk `chunkIdx` straight from global memory
-  // (regA, swapped): per k-step u of this warp, b0 b1 = a[row][k0 + 2 t ..]
-  // and b2 b3 = a[row][k0 + 8 + 2 t ..], row = lane / 4 (clamped below M),
-  // t = lane % 4; zeros past K (K % 8 == 0 in the direct family, so a pair
-  // is either inside K or past it). Two values per k-step.
-  std::string aRowReg, aColReg;
-  auto emitARegLoads = [&](const std::string &chunkIdx) {
-    std::vector<std::string> vals;
-    std::string cbase = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
-                              warpBase);
-    std::string zero2 = e.constant("dense<0.0> : vector<2xf16>");
-    for (unsigned u = 0; u < cfg.unroll; ++u)
-      for (unsigned h = 0; h < 2; ++h) {
-        std::string k = e.add(e.mul(e.add(cbase, e.idx(u)), e.idx(16)),
-                              e.add(aColReg, e.idx(8 * h)));
-        std::string inK = e.cmp("ult", k, "%K");
-        std::string idx = e.select(inK, e.add(aRowReg, k), e.idx(0));
-        std::string v = e.op("vector.load %a[" + idx +
-                             "] {alignment = 4} : memref<?xf16>, "
-                             "vector<2xf16>");
-        vals.push_back(e.op("arith.select " + inK + ", " + v + ", " + zero2 +
-                            " : vector<2xf16>"));
-      }
-    return vals;
-  };
-  std::vector<std::string> aRegTypes(RA ? 2 * cfg.unroll : 0,
-                                     "vector<2xf16>");
-  // The register loads of chunk `chunkIdx` where `cond` holds, else `other`
-  // (or zeros).
-  auto emitGuardedARegLoads = [&](const std::string &chunkIdx,
-                                  const std::string &cond,
-                                  std::vector<std::string> other) {
-    if (other.empty())
-      for (size_t i = 0; i < aRegTypes.size(); ++i)
-        other.push_back(e.constant("dense<0.0> : vector<2xf16>"));
-    std::string res = e.fresh();
-    e.line(res + ":" + std::to_string(aRegTypes.size()) + " = scf.if " +
-           cond + " -> (" + join(aRegTypes) + ") {");
-    ++e.indent;
-    e.line("scf.yield " + join(emitARegLoads(chunkIdx)) + " : " +
-           join(aRegTypes));
-    --e.indent;
-    e.line("} else {");
-    ++e.indent;
-    e.line("scf.yield " + join(other) + " : " + join(aRegTypes));
-    --e.indent;
-    e.line("}");
-    return res;
-  };
   const unsigned nW = S ? 0 : cfg.unroll * vecsPerStep;
   // Scale / zero vectors per 64-column half, halves one after the other.
   // (Swapped, scale after: the 8 scales of column lane / 4 + 8 t, one
@@ -869,7 +807,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   stamp(2);
 
   // ---- activations -> shared memory ------------------------------------
-  std::string preA0, preA1; // regA: chunks 0 and 1 in registers
   // Only the rows this block owns below M are loaded (rows past M are never
   // stored, and mma rows are independent).
   if (SA) {
@@ -882,15 +819,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       e.line("}");
       e.line("nvvm.cp.async.commit.group");
     }
-  } else if (RA) {
-    // Registers: the first two chunks' B fragments (two chunks ahead).
-    aRowReg = e.mul(e.add(m0, e.minu(laneQ, e.sub(rowsHere, e.idx(1)))),
-                    "%K");
-    aColReg = e.mul(e.rem(lane, e.idx(4)), e.idx(2));
-    preA0 = emitGuardedARegLoads(e.idx(0), e.cmp("ugt", nchunks, e.idx(0)),
-                                 {});
-    preA1 = emitGuardedARegLoads(e.idx(1), e.cmp("ugt", nchunks, e.idx(1)),
-                                 {});
   } else if (!cfg.gatherA) {
     // 16-byte cp.async chunks, zero-filled past K.
     std::string perRow = e.mul(nsteps, e.idx(2));
@@ -977,19 +905,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     iterInit.push_back(pre1 + "#" + std::to_string(i));
     iterTypes.push_back(loadTypes[i]);
   }
-  std::vector<std::string> aCur, aNext; // regA: chunks c and c + 1
-  for (unsigned i = 0; i < aRegTypes.size(); ++i) {
-    aCur.push_back("%ra" + std::to_string(i));
-    iterArgs.push_back(aCur.back());
-    iterInit.push_back(preA0 + "#" + std::to_string(i));
-    iterTypes.push_back(aRegTypes[i]);
-  }
-  for (unsigned i = 0; i < aRegTypes.size(); ++i) {
-    aNext.push_back("%rb" + std::to_string(i));
-    iterArgs.push_back(aNext.back());
-    iterInit.push_back(preA1 + "#" + std::to_string(i));
-    iterTypes.push_back(aRegTypes[i]);
-  }
   // The stage of chunk c (c mod S), carried and stepped instead of
   // computed by two 64-bit divisions per chunk (v13d).
   if (S) {
@@ -1009,12 +924,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line(header);
   }
   ++e.indent;
-  // regA: the activations of chunk c + 2.
-  std::string nxtA;
-  if (RA) {
-    std::string c2 = e.add(c, e.idx(2));
-    nxtA = emitGuardedARegLoads(c2, e.cmp("ult", c2, nchunks), aNext);
-  }
   // Prefetch the next chunk (scales2: the one after it).
   std::string nxt;
   if (scales2) {
@@ -1068,7 +977,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("nvvm.cp.async.wait.group " + std::to_string(S - 1));
     stage = "%stg";
   }
-  if (!SA && !RA) {
+  if (!SA) {
   std::string first = e.cmp("eq", c, e.idx(0));
   e.line("scf.if " + first + " {");
   ++e.indent;
@@ -1113,14 +1022,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
            : e.add(e.mul(ls, e.idx(16)), aColLane);
     std::string aRow0 = SA ? e.mul(stage, aRowsAlloc) : e.idx(0);
     std::vector<std::string> afrag;
-    if (swap && RA) {
-      std::string b = e.constant("dense<0.0> : vector<2x2xf16>");
-      for (unsigned h = 0; h < 2; ++h)
-        b = e.op("vector.insert " + aCur[2 * u + h] + ", " + b + " [" +
-                 std::to_string(h) +
-                 "] : vector<2xf16> into vector<2x2xf16>");
-      afrag.push_back(b);
-    } else if (swap) {
+    if (swap) {
       // Activations as the n8 B operand: two 8x8 matrices (k 0-7, 8-15) of
       // rows m, read by lanes 0-15 (lane % 8 = row, lane / 8 = matrix);
       // rows past M repeat the last loaded row.
@@ -1352,9 +1254,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       yields.insert(yields.end(), ahead1.begin(), ahead1.end());
     for (unsigned i = 0; i < loadTypes.size(); ++i)
       yields.push_back(nxt + "#" + std::to_string(i));
-    yields.insert(yields.end(), aNext.begin(), aNext.end());
-    for (unsigned i = 0; i < aRegTypes.size(); ++i)
-      yields.push_back(nxtA + "#" + std::to_string(i));
     if (S) {
       std::string s1 = e.add("%stg", e.idx(1));
       yields.push_back(

@@ -100,11 +100,6 @@ int qmrt_cuda_set_swap(qmrt_cuda_ctx *ctx, int pref);
  * exists for the plan's kernel and its chunk divides the padded K. Returns
  * the old setting. */
 int qmrt_cuda_set_unroll(qmrt_cuda_ctx *ctx, int pref);
-/* Activations loaded straight to registers (manifest rega=1, `_ar`, v15:
- * swapped kernels without an activation stage or a block barrier in the
- * main loop): -1 = as the tile table says (default), 0 = never, 1 = where
- * one exists for the plan's swapped kernel. Returns the old setting. */
-int qmrt_cuda_set_rega(qmrt_cuda_ctx *ctx, int pref);
 
 int qmrt_cuda_alloc(qmrt_cuda_ctx *ctx, size_t bytes, qmrt_devptr *out);
 int qmrt_cuda_free(qmrt_cuda_ctx *ctx, qmrt_devptr p);

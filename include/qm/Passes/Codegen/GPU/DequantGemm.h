@@ -81,13 +81,6 @@ struct DequantGemmConfig {
   /// and blocks cover 8 rows of M. 4-bit direct family, one tile, warps
   /// split K, global split-K.
   bool swapAB = false;
-  /// Activations straight to registers (v15, `_ar`, swapped kernels only):
-  /// with warps splitting K, each activation element feeds the one warp that
-  /// owns its k-step, so every lane loads its own B fragment (two 4-byte
-  /// loads per k-step, rows past M repeating the last row, zeros past K)
-  /// from global memory two chunks ahead, like the scales. No activation
-  /// stage in shared memory and no block barrier in the main loop.
-  bool regA = false;
   /// Timeline twin (`_t`, v12, a diagnostic; never planned by the tile
   /// table): thread 0 of every block records clock64 and globaltimer at
   /// seven points (entry, before and after the PDL wait, after the main
