@@ -6,6 +6,8 @@
 # plans on the other shapes, and the benchmark with both peers and the
 # floor on the four Llama-3-8B shapes at M = 1, 8, 16.
 #   final_v15.sh <carry dir> <outdir>   (carry: bin/ lib/ gen/ bench/)
+# A record: it needs the build of commit 6970275 (the `_ar` kernels and the
+# --rega knob were reverted after this run).
 set -o pipefail
 D=$1; OUT=$2
 export PYTHONUNBUFFERED=1 LD_LIBRARY_PATH=$D/lib:$LD_LIBRARY_PATH
