@@ -63,7 +63,7 @@ struct qmrt_cuda_ctx {
   int widePref = -1;    // 128-column kernels: -1 table, 0, 1
   int deepPref = -1;    // whole-slice (> 3 stage) kernels: -1 table, 0, 1
   int minbPref = -1;    // register-capped kernels: -1 table, 0, or minb
-  int swapPref = -1;    // swapped-operand kernels (M <= 8): -1 table, 0, 1
+  int swapPref = -1;    // swapped-operand kernels (M <= 16): -1 table, 0, 1
   int unrollPref = -1;  // chunk length: -1 table, 0 default, n = unroll n
   CUdeviceptr traceBuf = 0; // timeline twins' record (qmrt_cuda_set_trace)
   int64_t traceElems = 0, traceSlot = 0;
@@ -643,11 +643,14 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // warp where such a kernel exists and its chunk divides the padded K (a
   // split holds whole chunks).
   int wantUnroll = c->unrollPref >= 0 ? c->unrollPref : tUnroll;
+  // (The default 4-warp kernels also have 8 k-steps per warp: n asks for
+  // a long-chunk kernel, never a default one.)
   auto unrollOk = [&](const KernelInfo &k, int u) {
     const int64_t steps = int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
+    const bool defaultChunk = int64_t(k.unroll) * k.warps * 16 == kChunkK;
     if (u == 0)
-      return int64_t(k.unroll) * k.warps * 16 == kChunkK;
-    return k.unroll == u && w->meta.Kp % (16 * steps) == 0;
+      return defaultChunk;
+    return !defaultChunk && k.unroll == u && w->meta.Kp % (16 * steps) == 0;
   };
   for (int pass = 0; pass < 2 && best < 0; ++pass) {
     const int u = pass == 0 ? wantUnroll : 0;

@@ -90,7 +90,8 @@ int qmrt_cuda_set_deep(qmrt_cuda_ctx *ctx, int pref);
  * family. Returns the old setting. */
 int qmrt_cuda_set_min_blocks(qmrt_cuda_ctx *ctx, int pref);
 /* Swapped-operand kernels (manifest swapab=1, `_sw`, v11: weights as the
- * mma's m16 operand, activations as n8; 8-row blocks, M <= 8): -1 = as the
+ * mma's m16 operand, activations as n8; 8-row blocks, M <= 16, i.e. at
+ * most two row blocks, each reading the whole weight): -1 = as the
  * tile table says (default), 0 = never, 1 = where one exists for the plan's
  * kernel family, warp count and settings. Returns the old setting. */
 int qmrt_cuda_set_swap(qmrt_cuda_ctx *ctx, int pref);
