@@ -200,10 +200,10 @@ int main(int argc, char **argv) {
       // streamed activations with 3 chunks per split (uneven last split).
       // Variants 14-17 use the swapped-operand kernels (v11, `_sw`: weights
       // as the m16 operand, 8-row blocks) where the family has them and
-      // M <= 8: 4 warps with one chunk per split; 8 warps register-capped,
-      // whole-slice, 2 chunks per split; 16 warps capped, whole-slice,
-      // streamed, 3 chunks per split (uneven last split); 16 warps,
-      // streamed, default split. Variant 18 asks for 16 warps, streamed,
+      // M <= 16 (v16: two row blocks past M = 8): 4 warps with one chunk
+      // per split; 8 warps register-capped, whole-slice, 2 chunks per
+      // split; 16 warps capped, whole-slice, streamed, 3 chunks per split
+      // (uneven last split); 16 warps, streamed, default split. Variant 18 asks for 16 warps, streamed,
       // not swapped (v11d `_m16_w16_s3_g_a` where the family has it).
       // Variants 19-23 use the long-chunk kernels (v14, `_u<n>`) where the
       // family has them and the chunk divides the padded K: 16 warps
