@@ -331,9 +331,6 @@ extern "C" const char *qmrt_cuda_kernel_name(qmrt_cuda_ctx *c, int k) {
 
 // Tile table defaults (see bench/gpu/NOTES.md for the measurements).
 static const int kDefaultWarps = 4;
-// k per chunk of the default kernels (the generator's kChunkK); `_u<n>`
-// kernels (v14) have warps x n k-steps per chunk.
-static const int64_t kChunkK = 512;
 static const int kDefaultBlocksPerSm = 3;
 // blocks_per_sm value that asks for the one-wave split rule.
 static const int kOneWave = 99;
@@ -348,17 +345,29 @@ static const int64_t kMaxActivationBytes = 96 * 1024;
 
 // Stage buffers a launch of `sps` k16-steps per split allocates: every
 // stage, or (manifest `sfit=1`, v10 kernels) min(stages, chunks per split).
+// k16-steps per chunk: unroll per warp, times the warps when they split K.
+static int64_t chunkStepsOf(const KernelInfo &k) {
+  return int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
+}
+
+// A default-chunk kernel (QMRT_CHUNK_K k per chunk), not a long-chunk
+// `_u<n>` one (v14). (The default 4-warp kernels also have 8 k-steps per
+// warp, so the unroll alone does not tell.)
+static bool defaultChunk(const KernelInfo &k) {
+  return int64_t(k.unroll) * k.warps * 16 == QMRT_CHUNK_K;
+}
+
 static int64_t stageBuffers(const KernelInfo &k, int64_t sps) {
   if (!k.sfit)
     return k.stages;
-  int64_t chunkSteps = int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
+  int64_t chunkSteps = chunkStepsOf(k);
   return std::min<int64_t>(
       k.stages, std::max<int64_t>(1, (sps + chunkSteps - 1) / chunkSteps));
 }
 
 static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t rows = k.swapab ? 8 : 16 * k.mtiles;
-  int64_t chunkK = 16 * int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
+  int64_t chunkK = 16 * chunkStepsOf(k);
   int64_t bufs = stageBuffers(k, sps);
   int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
                         : std::min(rows, M) * (sps * 16 + 8) * 2;
@@ -643,28 +652,28 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // warp where such a kernel exists and its chunk divides the padded K (a
   // split holds whole chunks).
   int wantUnroll = c->unrollPref >= 0 ? c->unrollPref : tUnroll;
-  // (The default 4-warp kernels also have 8 k-steps per warp: n asks for
-  // a long-chunk kernel, never a default one.)
   auto unrollOk = [&](const KernelInfo &k, int u) {
-    const int64_t steps = int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
-    const bool defaultChunk = int64_t(k.unroll) * k.warps * 16 == kChunkK;
     if (u == 0)
-      return defaultChunk;
-    return !defaultChunk && k.unroll == u && w->meta.Kp % (16 * steps) == 0;
+      return defaultChunk(k);
+    return !defaultChunk(k) && k.unroll == u &&
+           w->meta.Kp % (16 * chunkStepsOf(k)) == 0;
   };
-  for (int pass = 0; pass < 2 && best < 0; ++pass) {
-    const int u = pass == 0 ? wantUnroll : 0;
-    if (pass == 1 && wantUnroll == 0)
-      break;
+  // The best-scoring kernel of the wanted kind with chunk length u.
+  auto pick = [&](int u) {
+    int found = -1;
     for (int i = 0; i < (int)c->kernels.size(); ++i) {
       const KernelInfo &k = c->kernels[i];
       if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
           (k.stages > 3) == (wantDeep != 0) && k.minb == wantMinb &&
           k.swapab == wantSwap && unrollOk(k, u) &&
-          (best < 0 || score(k) > score(c->kernels[best])))
-        best = i;
+          (found < 0 || score(k) > score(c->kernels[found])))
+        found = i;
     }
-  }
+    return found;
+  };
+  best = pick(wantUnroll);
+  if (best < 0 && wantUnroll != 0) // no such long-chunk kernel: default
+    best = pick(0);
   if (best < 0)
     return fail("qmrt_cuda_plan_for: no kernel for bits=" +
                 std::to_string(w->meta.bits) +
@@ -672,7 +681,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                 " gather=" + std::to_string(w->meta.gather) +
                 " mtiles=" + std::to_string(mt));
   const KernelInfo &k = c->kernels[best];
-  int64_t chunkSteps = k.splitn ? k.unroll : int64_t(k.warps) * k.unroll;
+  int64_t chunkSteps = chunkStepsOf(k);
   int64_t rows = k.swapab ? 8 : 16 * mt;
   int64_t colsPerBlock = int64_t(k.ncols) * (k.splitn ? k.warps : 1);
   int64_t mBlocks = (M + rows - 1) / rows,
@@ -829,37 +838,38 @@ static size_t pairWorkspaceBytes(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
   return p->nsplit == 2 ? size_t(M) * wsPitch(c, w, p) * 4 : 0;
 }
 
+// Grows a device buffer to `need` bytes (never shrinks: CUDA-graph replays
+// keep its address while the plans fit); a new buffer is filled with the
+// 32-bit `word` before any launch uses it.
+static int growDeviceBuffer(CUdeviceptr &buf, size_t &have, size_t need,
+                            bool fill, unsigned word) {
+  if (need <= have)
+    return 0;
+  if (buf)
+    QMRT_CU(cuMemFree(buf));
+  buf = 0;
+  QMRT_CU(cuMemAlloc(&buf, need));
+  if (fill) {
+    QMRT_CU(cuMemsetD32(buf, word, need / 4));
+    QMRT_CU(cuCtxSynchronize());
+  }
+  have = need;
+  return 0;
+}
+
 extern "C" int qmrt_cuda_reserve(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                                  int64_t M, const qmrt_cuda_plan *p) {
   size_t ws = p->nsplit > 1 ? size_t(p->nsplit) * M * wsPitch(c, w, p) * 4 : 16;
   size_t cnt = size_t(p->grid[0]) * p->grid[2] * 4;
-  if (ws > c->wsBytes) {
-    if (c->ws)
-      QMRT_CU(cuMemFree(c->ws));
-    c->ws = 0;
-    QMRT_CU(cuMemAlloc(&c->ws, ws));
-    c->wsBytes = ws;
-  }
-  // Pair workspace of the two-split reduction: every word QMRT_PAIR_EMPTY
-  // at rest (the kernels restore what they use).
-  size_t pws = pairWorkspaceBytes(c, w, M, p);
-  if (pws > c->pwsBytes) {
-    if (c->pws)
-      QMRT_CU(cuMemFree(c->pws));
-    c->pws = 0;
-    QMRT_CU(cuMemAlloc(&c->pws, pws));
-    QMRT_CU(cuMemsetD32(c->pws, QMRT_PAIR_EMPTY, pws / 4));
-    QMRT_CU(cuCtxSynchronize());
-    c->pwsBytes = pws;
-  }
-  if (cnt > c->cntBytes) {
-    if (c->cnt)
-      QMRT_CU(cuMemFree(c->cnt));
-    c->cnt = 0;
-    QMRT_CU(cuMemAlloc(&c->cnt, cnt));
-    QMRT_CU(cuMemsetD8(c->cnt, 0, cnt));
-    c->cntBytes = cnt;
-  }
+  // Split-K partials (written before they are read: no fill); the pair
+  // workspace of the two-split reduction, every word QMRT_PAIR_EMPTY at
+  // rest (the kernels restore what they use); the arrival counters, zero
+  // at rest.
+  if (growDeviceBuffer(c->ws, c->wsBytes, ws, false, 0) ||
+      growDeviceBuffer(c->pws, c->pwsBytes, pairWorkspaceBytes(c, w, M, p),
+                       true, QMRT_PAIR_EMPTY) ||
+      growDeviceBuffer(c->cnt, c->cntBytes, cnt, true, 0))
+    return 1;
   KernelInfo &k = c->kernels[p->kernel];
   if ((int)p->smem > k.smemConfigured) {
     QMRT_CU(cuFuncSetAttribute(

@@ -31,6 +31,9 @@ namespace cl = llvm::cl;
 // pattern (two-split reduction).
 static_assert(static_cast<uint32_t>(qm::gpu::kPairEmpty) == QMRT_PAIR_EMPTY,
               "kPairEmpty and QMRT_PAIR_EMPTY disagree");
+// The runtime tells default-chunk kernels from long-chunk ones by it.
+static_assert(qm::gpu::kChunkK == QMRT_CHUNK_K,
+              "kChunkK and QMRT_CHUNK_K disagree");
 
 static cl::opt<std::string> outDir("o", cl::desc("output directory"),
                                    cl::value_desc("dir"), cl::init("."));

@@ -52,6 +52,10 @@ void qmrt_packed_free(qmrt_packed_weight *w);
  * fills the workspace with it; the generated kernels restore it
  * (qm::gpu::kPairEmpty, checked equal where quant-gpu-gen is built). */
 #define QMRT_PAIR_EMPTY 0x7fbadbadu
+/* k per chunk of the default kernels (qm::gpu::kChunkK, checked equal where
+ * quant-gpu-gen is built); long-chunk kernels (`_u<n>`, manifest unroll)
+ * have warps x n k-steps of 16 per chunk. */
+#define QMRT_CHUNK_K 512
 
 typedef struct qmrt_cuda_ctx qmrt_cuda_ctx;
 typedef unsigned long long qmrt_devptr; /* CUdeviceptr */
