@@ -222,14 +222,6 @@ private:
 };
 
 constexpr const char *kWG = "#gpu.address_space<workgroup>";
-/// Split-K arrival of one thread (the block's thread 0, after a block
-/// barrier): one gpu-scope acquire-release atomic increment of counter
-/// `cidx`, returning the old value. Release: the block's partial stores,
-/// ordered before it by the barrier, are visible to whoever acquires the
-/// counter; acquire: a last-arriving block sees every other block's
-/// partials (the block barrier after it carries the order to its other
-/// threads), as CUTLASS's split-K semaphore. One instruction instead of
-/// fence, relaxed atomic, fence.
 /// The aligned base address (index) of the memref<?xi32> argument `buf`.
 std::string wordBase(Emitter &e, const std::string &buf) {
   return e.op("memref.extract_aligned_pointer_as_index " + buf +
@@ -257,6 +249,14 @@ void emitOutputStore(Emitter &e, const std::string &cond,
   e.line("}");
 }
 
+/// Split-K arrival of one thread (the block's thread 0, after a block
+/// barrier): one gpu-scope acquire-release atomic increment of counter
+/// `cidx`, returning the old value. Release: the block's partial stores,
+/// ordered before it by the barrier, are visible to whoever acquires the
+/// counter; acquire: a last-arriving block sees every other block's
+/// partials (the block barrier after it carries the order to its other
+/// threads), as CUTLASS's split-K semaphore. One instruction instead of
+/// fence, relaxed atomic, fence.
 std::string emitArrive(Emitter &e, const std::string &cidx) {
   std::string addr = wordAddress(e, wordBase(e, "%cnt"), cidx);
   return e.op("llvm.inline_asm has_side_effects \"atom.acq_rel.gpu.add.u32 "
