@@ -41,16 +41,4 @@ for pass in a b; do
   sw m16w16u4 4096:28672 --m 16 $US --warps 16 --unroll 4 --cps-list 4
   sw m16w16u8 4096:28672 --m 16 $US --warps 16 --unroll 8 --cps-list 2
 done
-python3 - $OUT/sweep.jsonl <<'PY' | tee $OUT/summary.txt
-import json, sys
-s = [json.loads(l) for l in open(sys.argv[1])]
-for c in sorted({(x['K'], x['N'], x['M']) for x in s}):
-    xs = [x for x in s if (x['K'], x['N'], x['M']) == c]
-    by = {}
-    for x in xs:
-        by.setdefault((x['tag'], x['kernel'][10:], x['nsplit']), []).append(x['us'])
-    best = sorted(by.items(), key=lambda kv: min(kv[1]))
-    tab = [v for (t, k, n), v in by.items() if t == 'table']
-    print(c, 'table %.2f' % min(tab[0]) if tab else '',
-          ' | '.join(f"{t}:{k} s{n} {min(v):.2f}/{max(v):.2f}" for (t, k, n), v in best[:6]))
-PY
+python3 $D/bench/sweep_summary.py $OUT/sweep.jsonl --table | tee $OUT/summary.txt

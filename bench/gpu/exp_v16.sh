@@ -26,14 +26,4 @@ for pass in a b; do
   sw sw_w8u8 4096:28672 --m 12,16 $SW --warps 8 --unroll 8 --cps-list 4,2
   sw sw_w4 4096:28672 --m 16 $SW --warps 4 --cps-list 8,4
 done
-python3 - $OUT/sweep.jsonl <<'PY' | tee $OUT/summary.txt
-import json, sys
-s = [json.loads(l) for l in open(sys.argv[1])]
-for c in sorted({(x['K'], x['N'], x['M']) for x in s}):
-    by = {}
-    for x in s:
-        if (x['K'], x['N'], x['M']) == c:
-            by.setdefault((x['tag'], x['kernel'][10:], x['nsplit'], x['grid'][2]), []).append(x['us'])
-    best = sorted(by.items(), key=lambda kv: min(kv[1]))
-    print(c, ' | '.join(f"{t}:{k} s{n} z{z} {min(v):.2f}/{max(v):.2f}" for (t, k, n, z), v in best[:5]))
-PY
+python3 $D/bench/sweep_summary.py $OUT/sweep.jsonl --top 5 | tee $OUT/summary.txt

@@ -30,17 +30,7 @@ for pass in a b; do
   sw ar_w8 4096:4096 4096:6144 --m 1,8 --swap 1 --rega 1 --warps 8 --cps-list 4,2
 done
 date
-python3 - $OUT/ab.jsonl <<'PY' | tee $OUT/ab_summary.txt
-import json, sys
-s = [json.loads(l) for l in open(sys.argv[1])]
-for c in sorted({(x['K'], x['N'], x['M']) for x in s}):
-    by = {}
-    for x in s:
-        if (x['K'], x['N'], x['M']) == c:
-            by.setdefault((x['tag'], x['kernel'][10:], x['nsplit']), []).append(x['us'])
-    best = sorted(by.items(), key=lambda kv: min(kv[1]))
-    print(c, ' | '.join(f"{t}:{k} s{n} {min(v):.2f}/{max(v):.2f}" for (t, k, n), v in best[:5]))
-PY
+python3 $D/bench/sweep_summary.py $OUT/ab.jsonl --top 5 | tee $OUT/ab_summary.txt
 python3 $D/bench/bench.py --ours-bin $B --cubin $D/gen/dqgemm_sm_90.cubin \
   --manifest $D/gen/manifest.txt --out $OUT/bench.json \
   --shapes 4096:6144,4096:4096,4096:28672,14336:4096 --m 1,8,16 2>&1 | tee $OUT/bench.log | tail -16

@@ -16,16 +16,7 @@ for pass in a b; do
   sw v14 4096:4096 --m 9,12,16 --swap 0
   sw v16 4096:4096 4096:6144 14336:4096 4096:28672 --m 9,12,16
 done
-python3 - $OUT/ab.jsonl <<'PY' | tee $OUT/ab_summary.txt
-import json, sys
-s = [json.loads(l) for l in open(sys.argv[1])]
-for c in sorted({(x['K'], x['N'], x['M']) for x in s}):
-    by = {}
-    for x in s:
-        if (x['K'], x['N'], x['M']) == c:
-            by.setdefault((x['tag'], x['kernel'][10:], x['nsplit'], x['grid'][2]), []).append(x['us'])
-    print(c, ' | '.join(f"{t}:{k} s{n} z{z} {min(v):.2f}/{max(v):.2f}" for (t, k, n, z), v in sorted(by.items())))
-PY
+python3 $D/bench/sweep_summary.py $OUT/ab.jsonl --all | tee $OUT/ab_summary.txt
 python3 $D/bench/bench.py --ours-bin $B --cubin $D/gen/dqgemm_sm_90.cubin \
   --manifest $D/gen/manifest.txt --out $OUT/bench.json \
   --shapes 4096:4096 --m 1,8,12,16 2>&1 | tee $OUT/bench.log | tail -6
