@@ -10,8 +10,10 @@
 //        [--pdl 0|1] [--cluster -1|0|1|2] [--max-chunks N] [--sweep]
 //        [--stream-a -1|0|1] [--wide -1|0|1] [--deep -1|0|1] [--minb -1|0|6|8]
 //        [--cps-list 1,2,4] (one plan per exact chunks-per-split value)
-//        [--warps 4|8|16] [--swap -1|0|1] (swapped-operand kernels, v11)
+//        [--warps 4|8|16] [--swap -1|0|1|2] (swapped-operand kernels, v11;
+//        2 = 8-row blocks only, v16)
 //        [--unroll -1|0|4|8] (v14: k-steps per warp and chunk, `_u<n>`)
+//        [--split-n -1|0|1] (warps split N: -1 = as the tile table says)
 //        [--read-ceiling read_ceiling_sm_90.cubin]
 //        [--trace FILE] (v12: run each plan's timeline twin `_t` instead,
 //        when the cubin has one, and append the per-block stamps of the
@@ -165,7 +167,8 @@ int main(int argc, char **argv) {
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
   int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1,
-      deep = -1, minb = -1, warpsOpt = 0, swap = -1, unroll = -1;
+      deep = -1, minb = -1, warpsOpt = 0, swap = -1, unroll = -1,
+      splitNOpt = -1;
   std::vector<int> cpsList;
   int copiesOpt = 0;
   const char *traceOut = nullptr;
@@ -198,6 +201,8 @@ int main(int argc, char **argv) {
       warpsOpt = std::atoi(argv[++i]);
     } else if (a == "--swap" && i + 1 < argc) {
       swap = std::atoi(argv[++i]);
+    } else if (a == "--split-n" && i + 1 < argc) {
+      splitNOpt = std::atoi(argv[++i]);
     } else if (a == "--unroll" && i + 1 < argc) {
       unroll = std::atoi(argv[++i]);
     } else if (a == "--wide" && i + 1 < argc) {
@@ -272,11 +277,11 @@ int main(int argc, char **argv) {
       CHECK(qmrt_cuda_upload(ctx, da, a.data(), M * K * 2));
       struct Variant { int maxChunks, warps, bps, splitn, cluster; };
       std::vector<Variant> variants = {
-          {maxChunks, warpsOpt, 0, -1, clusterPref}};
+          {maxChunks, warpsOpt, 0, splitNOpt, clusterPref}};
       if (!cpsList.empty()) {
         variants.clear();
         for (int cps : cpsList)
-          variants.push_back({-cps, warpsOpt, 0, -1, clusterPref});
+          variants.push_back({-cps, warpsOpt, 0, splitNOpt, clusterPref});
       }
       if (sweep)
         for (int sn : {0, 1})

@@ -63,7 +63,8 @@ struct qmrt_cuda_ctx {
   int widePref = -1;    // 128-column kernels: -1 table, 0, 1
   int deepPref = -1;    // whole-slice (> 3 stage) kernels: -1 table, 0, 1
   int minbPref = -1;    // register-capped kernels: -1 table, 0, or minb
-  int swapPref = -1;    // swapped-operand kernels (M <= 16): -1 table, 0, 1
+  int swapPref = -1;    // swapped-operand kernels (M <= 16): -1 table, 0,
+                        // 1, 2 (8-row blocks only)
   int unrollPref = -1;  // chunk length: -1 table, 0 default, n = unroll n
   CUdeviceptr traceBuf = 0; // timeline twins' record (qmrt_cuda_set_trace)
   int64_t traceElems = 0, traceSlot = 0;
@@ -225,7 +226,7 @@ extern "C" int qmrt_cuda_set_min_blocks(qmrt_cuda_ctx *c, int pref) {
 
 extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
   int old = c->swapPref;
-  c->swapPref = pref < 0 ? -1 : pref ? 1 : 0;
+  c->swapPref = pref < 0 ? -1 : pref > 2 ? 1 : pref;
   return old;
 }
 
@@ -365,8 +366,13 @@ static int64_t stageBuffers(const KernelInfo &k, int64_t sps) {
       k.stages, std::max<int64_t>(1, (sps + chunkSteps - 1) / chunkSteps));
 }
 
+// Rows of M one block covers: 16 per m16 tile, or (swapped) 8 per n8 tile.
+static int64_t rowsOf(const KernelInfo &k) {
+  return int64_t(k.swapab ? 8 : 16) * k.mtiles;
+}
+
 static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
-  int64_t rows = k.swapab ? 8 : 16 * k.mtiles;
+  int64_t rows = rowsOf(k);
   int64_t chunkK = 16 * chunkStepsOf(k);
   int64_t bufs = stageBuffers(k, sps);
   int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
@@ -533,6 +539,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // s4, 12.15 -> 11.34 us; M = 8: s2, 13.37 -> 13.07), where the chunk
   // divides K (else the 512-k chunk kernel, as v13).
   int swUnroll = 0;
+  int64_t swMaxK = 0;       // table: k per split cap of the swapped plan
+  bool tSwapRows16 = false; // table: 16-row swapped kernels at M = 9..16
   if (M <= 8 && !wide && !deep)
     swWarps = colBlocks64 * 2 <= c->smCount       ? 16
               : colBlocks64 * 2 <= 2 * c->smCount ? 8
@@ -548,10 +556,21 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // 12.73), so the others keep the v13 plan.
   else if (M <= 16 && !wide && !deep && colBlocks64 * 4 <= 2 * c->smCount)
     swWarps = 8, swBps = kOneWave;
+  // v17 (h100_exp_v17.jsonl, h100_exp_v17c.jsonl): wide shapes at M =
+  // 9..16 take the 16-row swapped 8-warp kernel (two n8 row tiles) at two
+  // splits instead of warps splitting N (4096x28672 M = 12 / 16 32.57 /
+  // 35.31 -> 31.66 / 33.15 us; 8192x28672 58.56 / 61.73 -> 54.89 /
+  // 58.81), deep big shapes the same kernel at the table's <= 2048 k per
+  // split (28672x8192 62.98 / 67.92 -> 59.13 / 62.58).
+  else if (M > 8 && M <= 16 && wide)
+    swWarps = 8, swBps = kTwoSplits, tSwapRows16 = true;
+  else if (M > 8 && M <= 16 && deep && big)
+    swWarps = 8, swBps = 4, swMaxK = 2048, tSwapRows16 = true;
   // (v11d: the 16-warp unswapped streamed kernel `_m16_w16_s3_g_a`, one
   // block per SM at s2, measured 4096x4096 M = 9 / 12 -6% / -4% but M = 16
   // +7% against the v10 plan; selectable with warps = 16, not in the
   // table.)
+  const bool splitNDefault = splitN < 0;
   if (splitN < 0)
     splitN = tSplitN;
   if (blocksPerSm <= 0)
@@ -568,13 +587,28 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     return (k.warps == warps ? 4 : 0) + (k.splitn == splitN ? 2 : 0) +
            (k.scaleafter == wantScaleAfter ? 1 : 0);
   };
+  // Swapped kernels cover 8 rows per n8 tile: one tile up to M = 8; at
+  // M = 9..16 two (16-row blocks, v17) where the cubin has them, unless
+  // the table or `qmrt_cuda_set_swap(ctx, 2)` asks for two 8-row blocks
+  // (v16).
+  const bool sw16 = M > 8 && (c->swapPref == 1 ||
+                              (c->swapPref < 0 && tSwapRows16));
+  const int swTiles =
+      sw16 && std::any_of(c->kernels.begin(), c->kernels.end(),
+                          [](const KernelInfo &k) {
+                            return k.swapab && k.mtiles == 2;
+                          })
+          ? 2
+          : 1;
   auto family = [&](const KernelInfo &k) {
     return !k.cluster && !k.trace && k.bits == w->meta.bits &&
            k.sym == w->meta.symmetric && k.gather == w->meta.gather &&
-           k.mtiles == mt && usable(k);
+           (k.swapab ? M <= 16 && k.mtiles == swTiles : k.mtiles == mt) &&
+           usable(k);
   };
   if (swWarps && warpsDefault && bpsDefault && maxChunks == 0 &&
-      splitN == 0 && wantScaleAfter == 1 && clusterPref <= 0 &&
+      (splitN == 0 || splitNDefault) && wantScaleAfter == 1 &&
+      clusterPref <= 0 &&
       c->swapPref < 0 && c->streamAPref < 0 && c->widePref < 0 &&
       c->deepPref < 0 && c->minbPref < 0 &&
       std::any_of(c->kernels.begin(), c->kernels.end(),
@@ -584,7 +618,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                            k.minb == 0 && k.scaleafter;
                   })) {
     tSwap = 1, tStreamA = 1, tDeep = 0, tWide = 0, tUnroll = swUnroll;
-    warps = swWarps, blocksPerSm = swBps, tMaxK = 0;
+    warps = swWarps, blocksPerSm = swBps, tMaxK = swMaxK, splitN = 0;
   }
   int wantStreamA = c->streamAPref >= 0 ? c->streamAPref : tStreamA;
   if (wantStreamA && !std::any_of(c->kernels.begin(), c->kernels.end(),
@@ -630,7 +664,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     wantMinb = 0;
   // Swapped operands (v11): blocks of 8 rows; up to M = 16 (v16) as two
   // row blocks that each read the whole weight.
-  int wantSwap = c->swapPref >= 0 ? c->swapPref : tSwap;
+  int wantSwap = c->swapPref >= 0 ? (c->swapPref != 0) : tSwap;
   if (wantSwap && (M > 16 || wantCols != 64 ||
                    !std::any_of(c->kernels.begin(), c->kernels.end(),
                                 [&](const KernelInfo &k) {
@@ -682,7 +716,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                 " mtiles=" + std::to_string(mt));
   const KernelInfo &k = c->kernels[best];
   int64_t chunkSteps = chunkStepsOf(k);
-  int64_t rows = k.swapab ? 8 : 16 * mt;
+  int64_t rows = rowsOf(k);
   int64_t colsPerBlock = int64_t(k.ncols) * (k.splitn ? k.warps : 1);
   int64_t mBlocks = (M + rows - 1) / rows,
           nBlocks = (w->meta.Np + colsPerBlock - 1) / colsPerBlock;
@@ -798,8 +832,24 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
         splits = (kChunks + cps - 1) / cps;
       }
     }
-    if (splits < 2 || splits > kMaxCluster)
+    // The cluster kernel also holds its partial tile in shared memory:
+    // shorten the split until it fits (a 128-column 8-bit kernel at M = 11
+    // and 3 chunks per split was 6 KiB over, caught by qm-dqgemm-check).
+    const int64_t cps0 = cps, splits0 = splits;
+    if (clusterKernel >= 0)
+      while (cps > 1 && (int64_t)sharedBytes(c->kernels[clusterKernel],
+                                             cps * chunkSteps, M) >
+                            c->maxSmemOptin) {
+        --cps;
+        splits = (kChunks + cps - 1) / cps;
+      }
+    if (splits < 2 || splits > kMaxCluster ||
+        (clusterKernel >= 0 &&
+         (int64_t)sharedBytes(c->kernels[clusterKernel], cps * chunkSteps,
+                              M) > c->maxSmemOptin)) {
       clusterKernel = -1;
+      cps = cps0, splits = splits0;
+    }
   }
   qmrt_cuda_plan p{};
   if (clusterKernel >= 0) {

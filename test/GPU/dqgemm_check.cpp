@@ -126,7 +126,7 @@ int main(int argc, char **argv) {
   // (zero-filled activation copies).
   cases.push_back({4, true, 128, 0, 1000, 136});
   cases.push_back({8, false, 64, 0, 1000, 136});
-  std::vector<int64_t> Ms = {1, 5, 16, 33, 130};
+  std::vector<int64_t> Ms = {1, 5, 11, 16, 33, 130};
   if (quick)
     Ms = {1, 16, 33};
 
@@ -212,8 +212,13 @@ int main(int argc, char **argv) {
       // 8 k-steps (1024 k), 2 chunks per split; 16 warps unswapped, 4 then
       // 8 k-steps, default split (the planner shortens the split until
       // the fitted stage buffers fit shared memory).
+      // At M = 9..16 variants 14-16 keep 8-row swapped blocks (two row
+      // blocks, v16), while 17 and 19-21 take the 16-row swapped kernels
+      // (two n8 row tiles, v17) where the family has them; 24 and 25 are
+      // 16-row swapped too: 4 warps with one chunk per split, 8 warps with
+      // two chunks per split.
       for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                          15, 16, 17, 18, 19, 20, 21, 22, 23}) {
+                          15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -240,7 +245,16 @@ int main(int argc, char **argv) {
             x.join();
         }
         qmrt_cuda_plan plan;
-        if (variant >= 19) {
+        if (variant >= 24) {
+          qmrt_cuda_set_swap(ctx, 1);
+          qmrt_cuda_set_stream_a(ctx, 1);
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 24 ? 1 : -2,
+                                       variant == 24 ? 4 : 8, 0,
+                                       /*split_n=*/0, -1, /*cluster=*/0,
+                                       &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_swap(ctx, -1);
+        } else if (variant >= 19) {
           const bool swapped = variant <= 21;
           qmrt_cuda_set_swap(ctx, swapped ? 1 : 0);
           qmrt_cuda_set_stream_a(ctx, 1);
@@ -261,7 +275,7 @@ int main(int argc, char **argv) {
           qmrt_cuda_set_swap(ctx, -1);
         } else if (variant >= 14) {
           const int warps = variant == 14 ? 4 : variant == 15 ? 8 : 16;
-          qmrt_cuda_set_swap(ctx, 1);
+          qmrt_cuda_set_swap(ctx, variant == 17 ? 1 : 2);
           qmrt_cuda_set_min_blocks(ctx, variant == 15 ? 4 : variant == 16 ? 2 : 0);
           qmrt_cuda_set_deep(ctx, variant == 15 || variant == 16 ? 1 : 0);
           qmrt_cuda_set_stream_a(ctx, variant >= 16 ? 1 : 0);

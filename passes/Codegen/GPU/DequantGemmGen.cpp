@@ -76,8 +76,11 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
               continue;
             // Swapped operands (v11): 4-bit direct family, one tile, scale
             // after the mma, warps split K, global split-K; 4 or 8 warps.
-            if (swap && (v9Set || bits != 4 || gather || mt != 1 || splitN ||
+            // Two n8 row tiles (16 rows, v17): streamed, 3 stages.
+            if (swap && (v9Set || bits != 4 || gather || mt > 2 || splitN ||
                          !scaleAfter || cluster || wideN))
+              continue;
+            if (swap && mt == 2 && (!streamA || stages != 3 || capped))
               continue;
             // 16 warps unswapped (v11d): one m16 tile, streamed, scale
             // after the mma, 3 stages (one block per SM at M = 9..16).
@@ -91,7 +94,7 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
             // leaves half the register file to the next PDL launch.
             if (capped && (!swap || warps == 4))
               continue;
-            if (scaleAfter && mt != 1)
+            if (scaleAfter && mt != 1 && !swap)
               continue;
             // 128-column blocks: direct family, scale after the mma, one
             // m16 tile, warps splitting K (8-bit streamed: over the shared
@@ -99,9 +102,9 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
             if (wideN && (gather || !scaleAfter || mt != 1 || splitN ||
                           (bits == 8 && streamA)))
               continue;
-            // Streamed activations: direct family, one m16 tile, global
-            // split-K reduction.
-            if (streamA && (gather || mt != 1 || cluster))
+            // Streamed activations: direct family, one m16 tile (or two
+            // swapped n8 row tiles), global split-K reduction.
+            if (streamA && (gather || (mt != 1 && !swap) || cluster))
               continue;
             // Cluster split-K reduction: warps splitting K, M <= 32.
             if (cluster && (splitN || mt > 2))
@@ -510,8 +513,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   const unsigned H = cfg.halves();
   const unsigned tileCols = cfg.tileCols();
   // Accumulators: 8 n8 tiles per 64 columns and m16 tile, or (swapped) 4
-  // m16 tiles of columns x 8 rows.
-  const unsigned nAcc = swap ? 4 : cfg.mTiles * 8 * H;
+  // m16 tiles of columns x 8 rows per n8 row tile (accumulator 4 r + j).
+  const unsigned nAcc = swap ? 4 * cfg.mTiles : cfg.mTiles * 8 * H;
   const std::string wgF16 = std::string("memref<?xf16, ") + kWG + ">";
   const std::string wgF32 = std::string("memref<?xf32, ") + kWG + ">";
   const std::string wgI32 = std::string("memref<?xi32, ") + kWG + ">";
@@ -1025,16 +1028,37 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     if (swap) {
       // Activations as the n8 B operand: two 8x8 matrices (k 0-7, 8-15) of
       // rows m, read by lanes 0-15 (lane % 8 = row, lane / 8 = matrix);
-      // rows past M repeat the last loaded row.
-      std::string brow =
-          e.minu(e.rem(lane, e.idx(8)), e.sub(rowsHere, e.idx(1)));
+      // rows past M repeat the last loaded row. Two row tiles (v17): one
+      // ldmatrix.x4, lanes 16-31 address rows 8-15 (matrices 2 and 3).
+      std::string brow = e.rem(lane, e.idx(8));
+      if (cfg.mTiles == 2)
+        brow = e.add(brow, e.mul(e.div(lane, e.idx(16)), e.idx(8)));
+      brow = e.minu(brow, e.sub(rowsHere, e.idx(1)));
       std::string bcol = e.add(
           e.sub(acol, aColLane),
           e.mul(e.rem(e.div(lane, e.idx(8)), e.idx(2)), e.idx(8)));
       std::string bidx = e.add(e.mul(e.add(aRow0, brow), strideA), bcol);
-      afrag.push_back(e.op("nvgpu.ldmatrix " + as + "[" + bidx +
-                           "] {numTiles = 2 : i32, transpose = false} : " +
-                           wgF16 + " -> vector<2x2xf16>"));
+      if (cfg.mTiles == 1) {
+        afrag.push_back(e.op("nvgpu.ldmatrix " + as + "[" + bidx +
+                             "] {numTiles = 2 : i32, transpose = false} : " +
+                             wgF16 + " -> vector<2x2xf16>"));
+      } else {
+        std::string b4 = e.op("nvgpu.ldmatrix " + as + "[" + bidx +
+                              "] {numTiles = 4 : i32, transpose = false} : " +
+                              wgF16 + " -> vector<4x2xf16>");
+        for (unsigned r = 0; r < 2; ++r) {
+          std::string b = e.constant("dense<0.0> : vector<2x2xf16>");
+          for (unsigned q = 0; q < 2; ++q) {
+            std::string x = e.op("vector.extract " + b4 + "[" +
+                                 std::to_string(2 * r + q) +
+                                 "] : vector<2xf16> from vector<4x2xf16>");
+            b = e.op("vector.insert " + x + ", " + b + " [" +
+                     std::to_string(q) +
+                     "] : vector<2xf16> into vector<2x2xf16>");
+          }
+          afrag.push_back(b);
+        }
+      }
     }
     for (unsigned i = 0; i < (swap ? 0 : cfg.mTiles); ++i) {
       // Rows past M repeat the last loaded row (their outputs are dropped).
@@ -1195,10 +1219,12 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
           w = e.op("vector.insert " + parts[r] + ", " + w + " [" +
                    std::to_string(r) +
                    "] : vector<2xf16> into vector<4x2xf16>");
-        dst[j] = e.op("nvgpu.mma.sync(" + w + ", " + afrag[0] + ", " +
-                      dst[j] +
-                      ") {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, "
-                      "vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>");
+        for (unsigned r = 0; r < cfg.mTiles; ++r)
+          dst[4 * r + j] = e.op(
+              "nvgpu.mma.sync(" + w + ", " + afrag[r] + ", " +
+              dst[4 * r + j] +
+              ") {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, "
+              "vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>");
       }
     }
     } // halves
@@ -1220,10 +1246,13 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                   std::to_string(h) +
                   "] : vector<2xf32> into vector<2x2xf32>");
       }
-      std::string m = e.op("arith.mulf " + tmp[j] + ", " + sb +
-                           " fastmath<contract> : vector<2x2xf32>");
-      acc[j] = e.op("arith.addf " + acc[j] + ", " + m +
-                    " fastmath<contract> : vector<2x2xf32>");
+      for (unsigned r = 0; r < cfg.mTiles; ++r) {
+        unsigned a = 4 * r + j;
+        std::string m = e.op("arith.mulf " + tmp[a] + ", " + sb +
+                             " fastmath<contract> : vector<2x2xf32>");
+        acc[a] = e.op("arith.addf " + acc[a] + ", " + m +
+                      " fastmath<contract> : vector<2x2xf32>");
+      }
     }
   } else if (cfg.scaleAfter) {
     for (unsigned hb = 0; hb < H; ++hb)
@@ -1283,20 +1312,22 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     // 16 j + 8 h + lane / 4, rows 2 (lane % 4) and 2 (lane % 4) + 1.
     // Only rows below M are summed, so only they are stored (v13d: at
     // M = 1 one lane in four stores, 2 of its 16 values).
+    // Row tile r (v17) adds 8 r to the row.
     std::string r0 = e.add(warpRow, colLane);
+    for (unsigned r = 0; r < cfg.mTiles; ++r)
     for (unsigned x = 0; x < 2; ++x) {
       e.line("scf.if " +
-             e.cmp("ult", e.add(colLane, e.idx(x)), rowsHere) + " {");
+             e.cmp("ult", e.add(colLane, e.idx(8 * r + x)), rowsHere) + " {");
       ++e.indent;
       for (unsigned j = 0; j < 4; ++j)
         for (unsigned h = 0; h < 2; ++h) {
-          std::string a = loop + "#" + std::to_string(j);
+          std::string a = loop + "#" + std::to_string(4 * r + j);
           std::string col = e.add(rowLane, e.idx(16 * j + 8 * h));
           std::string v = e.op("vector.extract " + a + "[" +
                                std::to_string(h) + ", " + std::to_string(x) +
                                "] : f32 from vector<2x2xf32>");
-          std::string idx = e.add(e.mul(e.add(r0, e.idx(x)), e.idx(tileCols)),
-                                  col);
+          std::string idx = e.add(
+              e.mul(e.add(r0, e.idx(8 * r + x)), e.idx(tileCols)), col);
           e.line("memref.store " + v + ", " + red + "[" + idx + "] : " +
                  wgF32);
         }

@@ -94,10 +94,12 @@ int qmrt_cuda_set_deep(qmrt_cuda_ctx *ctx, int pref);
  * family. Returns the old setting. */
 int qmrt_cuda_set_min_blocks(qmrt_cuda_ctx *ctx, int pref);
 /* Swapped-operand kernels (manifest swapab=1, `_sw`, v11: weights as the
- * mma's m16 operand, activations as n8; 8-row blocks, M <= 16, i.e. at
- * most two row blocks, each reading the whole weight): -1 = as the
- * tile table says (default), 0 = never, 1 = where one exists for the plan's
- * kernel family, warp count and settings. Returns the old setting. */
+ * mma's m16 operand, activations as n8; M <= 16): -1 = as the tile table
+ * says (default), 0 = never, 1 = where one exists for the plan's kernel
+ * family, warp count and settings, at M = 9..16 the 16-row kernels (two n8
+ * row tiles, manifest mtiles=2, v17) where they exist, 2 = as 1 but 8-row
+ * kernels only (at M = 9..16 two row blocks that each read the whole
+ * weight, v16). Returns the old setting. */
 int qmrt_cuda_set_swap(qmrt_cuda_ctx *ctx, int pref);
 /* Chunk length (manifest unroll, `_u<n>`, v14: n k-steps per warp and
  * chunk instead of the default 512 k per chunk): -1 = as the tile table

@@ -28,7 +28,8 @@ struct DequantGemmConfig {
   unsigned bits = 4;         ///< 4 or 8.
   bool symmetric = true;     ///< zero point 2^(bits-1) when true.
   bool gatherA = false;      ///< act-order / unaligned K: A read through perm.
-  unsigned mTiles = 1;       ///< m16 tiles per block (1, 2, 4).
+  /// m16 tiles per block (1, 2, 4), or (swapped) n8 row tiles (1, 2).
+  unsigned mTiles = 1;
   unsigned warps = 8;        ///< warps per block, each streams its own k-steps.
   unsigned unroll = 4;       ///< 16-byte weight loads per thread per chunk.
   /// Weight pipeline depth: 0 = one chunk prefetched in registers; S >= 2 =
@@ -80,6 +81,8 @@ struct DequantGemmConfig {
   /// k-step of 64 columns is 4 mma on 4 accumulators instead of 8 on 8,
   /// and blocks cover 8 rows of M. 4-bit direct family, one tile, warps
   /// split K, global split-K.
+  /// With mTiles = 2 (v17, `_m16_..._sw`) a block covers 16 rows as two
+  /// n8 tiles: one dequantized A fragment feeds 8 mma per k-step.
   bool swapAB = false;
   /// Timeline twin (`_t`, v12, a diagnostic; never planned by the tile
   /// table): thread 0 of every block records clock64 and globaltimer at
@@ -89,7 +92,7 @@ struct DequantGemmConfig {
   bool trace = false;
 
   /// Rows of M one block covers.
-  unsigned rowsPerBlock() const { return swapAB ? 8 : 16 * mTiles; }
+  unsigned rowsPerBlock() const { return (swapAB ? 8 : 16) * mTiles; }
 
   /// Steps of 16 in K one block iteration covers (the packer pads K to it).
   unsigned chunkSteps() const { return splitN ? unroll : warps * unroll; }
