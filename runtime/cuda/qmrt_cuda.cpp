@@ -66,6 +66,7 @@ struct qmrt_cuda_ctx {
   int swapPref = -1;    // swapped-operand kernels (M <= 16): -1 table, 0,
                         // 1, 2 (8-row blocks only)
   int unrollPref = -1;  // chunk length: -1 table, 0 default, n = unroll n
+  int maxRowsPref = -1; // rows per block cap: -1 table, 16, 32, 64 (none)
   CUdeviceptr traceBuf = 0; // timeline twins' record (qmrt_cuda_set_trace)
   int64_t traceElems = 0, traceSlot = 0;
   std::vector<KernelInfo> kernels;
@@ -230,6 +231,12 @@ extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
   return old;
 }
 
+extern "C" int qmrt_cuda_set_max_rows(qmrt_cuda_ctx *c, int rows) {
+  int old = c->maxRowsPref;
+  c->maxRowsPref = rows < 16 ? -1 : rows < 32 ? 16 : rows < 64 ? 32 : 64;
+  return old;
+}
+
 extern "C" int qmrt_cuda_set_unroll(qmrt_cuda_ctx *c, int pref) {
   int old = c->unrollPref;
   c->unrollPref = pref < 0 ? -1 : pref;
@@ -371,6 +378,16 @@ static int64_t rowsOf(const KernelInfo &k) {
   return int64_t(k.swapab ? 8 : 16) * k.mtiles;
 }
 
+static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M);
+
+// Whether the cubin has 16-row swapped kernels (two n8 row tiles, v17).
+static bool swTilesAvailable(const qmrt_cuda_ctx *c) {
+  return std::any_of(c->kernels.begin(), c->kernels.end(),
+                     [](const KernelInfo &k) {
+                       return k.swapab && k.mtiles == 2;
+                     });
+}
+
 static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t rows = rowsOf(k);
   int64_t chunkK = 16 * chunkStepsOf(k);
@@ -423,6 +440,18 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                 std::to_string(M) + ")");
   // Tile table: m16 tiles per block by M.
   int mt = M <= 16 ? 1 : M <= 32 ? 2 : 4;
+  // Rows per block capped (v17d): blocks of 16 or 32 rows, M / rows row
+  // blocks that each read the whole weight (the others mostly from L2).
+  // The table caps at 16 past M = 16 (h100_exp_v17d.jsonl, same call:
+  // 4096x4096 M = 32 / 64 / 128 / 256 14.81 / 36.43 / 71.05 / 129.91 ->
+  // 9.38 / 18.51 / 27.94 / 52.93 us; 14336x4096 M = 64 127.48 -> 49.29):
+  // the 32- and 64-row kernels hold 64 / 128 f32 accumulators per thread
+  // (191 / 245 registers), the 16-row streamed kernel 32.
+  const int maxRows = c->maxRowsPref > 0 ? c->maxRowsPref
+                      : M > 16           ? 16
+                                         : -1;
+  if (maxRows > 0)
+    mt = std::min(mt, maxRows / 16);
   int best = -1;
   const bool warpsDefault = warps <= 0, bpsDefault = blocksPerSm <= 0;
   if (warps <= 0)
@@ -518,6 +547,10 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     else
       tBps = kOneWave;
   }
+  // 16-row blocks past M = 16 (v17d, above): streamed activations, warps
+  // splitting K, the class's blocks per SM.
+  if (M > 16 && maxRows == 16)
+    tSplitN = 0, tStreamA = 1;
   // v11 (h100_exp_v11.jsonl): swapped-operand kernels (weights as the m16
   // mma operand, 8-row blocks), streamed activations, where they exist for
   // the family: small shapes at M <= 8 with 16 warps and one block per SM
@@ -593,17 +626,14 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // (v16).
   const bool sw16 = M > 8 && (c->swapPref == 1 ||
                               (c->swapPref < 0 && tSwapRows16));
-  const int swTiles =
-      sw16 && std::any_of(c->kernels.begin(), c->kernels.end(),
-                          [](const KernelInfo &k) {
-                            return k.swapab && k.mtiles == 2;
-                          })
-          ? 2
-          : 1;
+  // Swapped kernels past M = 16 only as 16-row blocks under a row cap.
+  const bool swapAnyM = maxRows == 16 && swTilesAvailable(c);
+  const int swTiles = (sw16 || swapAnyM) && swTilesAvailable(c) ? 2 : 1;
   auto family = [&](const KernelInfo &k) {
     return !k.cluster && !k.trace && k.bits == w->meta.bits &&
            k.sym == w->meta.symmetric && k.gather == w->meta.gather &&
-           (k.swapab ? M <= 16 && k.mtiles == swTiles : k.mtiles == mt) &&
+           (k.swapab ? (M <= 16 || swapAnyM) && k.mtiles == swTiles
+                     : k.mtiles == mt) &&
            usable(k);
   };
   if (swWarps && warpsDefault && bpsDefault && maxChunks == 0 &&
@@ -665,7 +695,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // Swapped operands (v11): blocks of 8 rows; up to M = 16 (v16) as two
   // row blocks that each read the whole weight.
   int wantSwap = c->swapPref >= 0 ? (c->swapPref != 0) : tSwap;
-  if (wantSwap && (M > 16 || wantCols != 64 ||
+  if (wantSwap && ((M > 16 && !swapAnyM) || wantCols != 64 ||
                    !std::any_of(c->kernels.begin(), c->kernels.end(),
                                 [&](const KernelInfo &k) {
                                   return family(k) && k.swapab &&

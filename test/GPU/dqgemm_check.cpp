@@ -216,9 +216,16 @@ int main(int argc, char **argv) {
       // blocks, v16), while 17 and 19-21 take the 16-row swapped kernels
       // (two n8 row tiles, v17) where the family has them; 24 and 25 are
       // 16-row swapped too: 4 warps with one chunk per split, 8 warps with
-      // two chunks per split.
+      // two chunks per split. Variants 26-28 cap the rows per block (v17d:
+      // M past the cap runs as several row blocks): 16 rows, 32 rows, and
+      // 16 rows through the swapped 16-row kernels (8 warps, streamed).
+      // The table's plan (variant 0) takes 16-row blocks past M = 16; the
+      // forced variants 1-25 run without a row cap (32- and 64-row
+      // kernels past M = 16, the v16 plans), so every kernel kind stays
+      // covered.
       for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                          15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25}) {
+                          15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
+                          28}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -245,7 +252,19 @@ int main(int argc, char **argv) {
             x.join();
         }
         qmrt_cuda_plan plan;
-        if (variant >= 24) {
+        qmrt_cuda_set_max_rows(ctx, variant >= 1 && variant <= 25 ? 64 : -1);
+        if (variant >= 26) {
+          qmrt_cuda_set_max_rows(ctx, variant == 27 ? 32 : 16);
+          if (variant == 28) {
+            qmrt_cuda_set_swap(ctx, 1);
+            qmrt_cuda_set_stream_a(ctx, 1);
+          }
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, 0, variant == 28 ? 8 : 0,
+                                       0, variant == 28 ? 0 : -1, -1,
+                                       /*cluster=*/0, &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_swap(ctx, -1);
+        } else if (variant >= 24) {
           qmrt_cuda_set_swap(ctx, 1);
           qmrt_cuda_set_stream_a(ctx, 1);
           CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 24 ? 1 : -2,
@@ -323,6 +342,7 @@ int main(int argc, char **argv) {
                                        0, /*split_n=*/0,
                                        /*scale_after=*/variant == 5 ? -1 : 0,
                                        /*cluster=*/2, &plan));
+        qmrt_cuda_set_max_rows(ctx, -1);
         CHECK(qmrt_cuda_reserve(ctx, &dw, M, &plan));
         qmrt_devptr da, dout;
         CHECK(qmrt_cuda_alloc(ctx, M * K * 2, &da));

@@ -107,6 +107,12 @@ int qmrt_cuda_set_swap(qmrt_cuda_ctx *ctx, int pref);
  * exists for the plan's kernel and its chunk divides the padded K. Returns
  * the old setting. */
 int qmrt_cuda_set_unroll(qmrt_cuda_ctx *ctx, int pref);
+/* Rows of M per block (v17d): -1 = as the tile table says (default: 16
+ * past M = 16), 16 or 32 = at most that many (larger M runs as several row
+ * blocks, each reading the whole weight; with 16 and swapped kernels asked
+ * for, the 16-row swapped kernels at any M), 64 = no cap (the v16 plans:
+ * 32 rows up to M = 32, then 64). Returns the old setting. */
+int qmrt_cuda_set_max_rows(qmrt_cuda_ctx *ctx, int rows);
 
 int qmrt_cuda_alloc(qmrt_cuda_ctx *ctx, size_t bytes, qmrt_devptr *out);
 int qmrt_cuda_free(qmrt_cuda_ctx *ctx, qmrt_devptr p);
