@@ -15,8 +15,7 @@
 //        [--unroll -1|0|4|8] (v14: k-steps per warp and chunk, `_u<n>`)
 //        [--split-n -1|0|1] (warps split N: -1 = as the tile table says)
 //        [--max-rows -1|16|32] (v17d: rows per block cap, see
-//        qmrt_cuda_set_max_rows) [--split-m -1|0|32|64|128] (v18: warps
-//        splitting M, blocks of that many rows)
+//        qmrt_cuda_set_max_rows)
 //        [--read-ceiling read_ceiling_sm_90.cubin]
 //        [--trace FILE] (v12: run each plan's timeline twin `_t` instead,
 //        when the cubin has one, and append the per-block stamps of the
@@ -171,7 +170,7 @@ int main(int argc, char **argv) {
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
   int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1,
       deep = -1, minb = -1, warpsOpt = 0, swap = -1, unroll = -1,
-      splitNOpt = -1, maxRows = -1, splitMRows = -1;
+      splitNOpt = -1, maxRows = -1;
   std::vector<int> cpsList;
   int copiesOpt = 0;
   const char *traceOut = nullptr;
@@ -204,8 +203,6 @@ int main(int argc, char **argv) {
       warpsOpt = std::atoi(argv[++i]);
     } else if (a == "--swap" && i + 1 < argc) {
       swap = std::atoi(argv[++i]);
-    } else if (a == "--split-m" && i + 1 < argc) {
-      splitMRows = std::atoi(argv[++i]);
     } else if (a == "--max-rows" && i + 1 < argc) {
       maxRows = std::atoi(argv[++i]);
     } else if (a == "--split-n" && i + 1 < argc) {
@@ -239,7 +236,6 @@ int main(int argc, char **argv) {
   qmrt_cuda_set_swap(ctx, swap);
   qmrt_cuda_set_unroll(ctx, unroll);
   qmrt_cuda_set_max_rows(ctx, maxRows);
-  qmrt_cuda_set_split_m(ctx, splitMRows);
   CUdevice dev;
   CU(cuDeviceGet(&dev, 0));
   int l2 = 0;

@@ -47,8 +47,7 @@ struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
-      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0,
-      splitm = 0;
+      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -68,7 +67,6 @@ struct qmrt_cuda_ctx {
                         // 1, 2 (8-row blocks only)
   int unrollPref = -1;  // chunk length: -1 table, 0 default, n = unroll n
   int maxRowsPref = -1; // rows per block cap: -1 table, 16, 32, 64 (none)
-  int splitMPref = -1;  // warps splitting M (v18): -1 table, 0, or rows
   CUdeviceptr traceBuf = 0; // timeline twins' record (qmrt_cuda_set_trace)
   int64_t traceElems = 0, traceSlot = 0;
   std::vector<KernelInfo> kernels;
@@ -156,7 +154,6 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "minb") k.minb = v;
       else if (key == "swapab") k.swapab = v;
       else if (key == "trace") k.trace = v;
-      else if (key == "splitm") k.splitm = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
     if (k.cluster) {
@@ -237,12 +234,6 @@ extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
 extern "C" int qmrt_cuda_set_max_rows(qmrt_cuda_ctx *c, int rows) {
   int old = c->maxRowsPref;
   c->maxRowsPref = rows < 16 ? -1 : rows < 32 ? 16 : rows < 64 ? 32 : 64;
-  return old;
-}
-
-extern "C" int qmrt_cuda_set_split_m(qmrt_cuda_ctx *c, int rows) {
-  int old = c->splitMPref;
-  c->splitMPref = rows < 0 ? -1 : rows;
   return old;
 }
 
@@ -364,21 +355,14 @@ static const int64_t kMaxActivationBytes = 96 * 1024;
 // stage, or (manifest `sfit=1`, v10 kernels) min(stages, chunks per split).
 // k16-steps per chunk: unroll per warp, times the warps when they split K.
 static int64_t chunkStepsOf(const KernelInfo &k) {
-  return int64_t(k.unroll) * (k.splitn || k.splitm ? 1 : k.warps);
-}
-
-// Bytes of one chunk of packed weights in a stage buffer (warps splitting M
-// share one column block's chunk).
-static int64_t chunkBytesOf(const KernelInfo &k) {
-  return int64_t(k.splitm ? 1 : k.warps) * k.unroll * 32 * 16 *
-         (k.bits == 4 ? 1 : 2) * (k.ncols / 64);
+  return int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
 }
 
 // A default-chunk kernel (QMRT_CHUNK_K k per chunk), not a long-chunk
 // `_u<n>` one (v14). (The default 4-warp kernels also have 8 k-steps per
 // warp, so the unroll alone does not tell.)
 static bool defaultChunk(const KernelInfo &k) {
-  return k.splitm || int64_t(k.unroll) * k.warps * 16 == QMRT_CHUNK_K;
+  return int64_t(k.unroll) * k.warps * 16 == QMRT_CHUNK_K;
 }
 
 static int64_t stageBuffers(const KernelInfo &k, int64_t sps) {
@@ -391,8 +375,6 @@ static int64_t stageBuffers(const KernelInfo &k, int64_t sps) {
 
 // Rows of M one block covers: 16 per m16 tile, or (swapped) 8 per n8 tile.
 static int64_t rowsOf(const KernelInfo &k) {
-  if (k.splitm) // one m16 tile per warp (v18)
-    return 16 * int64_t(k.warps);
   return int64_t(k.swapab ? 8 : 16) * k.mtiles;
 }
 
@@ -412,12 +394,10 @@ static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t bufs = stageBuffers(k, sps);
   int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
                         : std::min(rows, M) * (sps * 16 + 8) * 2;
-  int64_t red =
-      k.splitn ? 0 : int64_t(k.splitm ? 1 : k.warps) * rows * k.ncols * 4;
-  // Warps splitting M: the dequantized B fragments of a chunk, 64 bytes
-  // per k-step and lane.
-  int64_t dq = k.splitm ? int64_t(k.unroll) * 32 * 64 : 0;
-  int64_t body = std::max(bufs * chunkBytesOf(k) + a + dq, red);
+  int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * k.ncols * 4;
+  int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 *
+                       (k.bits == 4 ? 1 : 2) * (k.ncols / 64);
+  int64_t body = std::max(bufs * chunkBytes + a, red);
   body = (body + 15) / 16 * 16;
   // Flag word, or (cluster kernels) the block's partial tile.
   return static_cast<unsigned>(
@@ -593,7 +573,6 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // divides K (else the 512-k chunk kernel, as v13).
   int swUnroll = 0;
   int64_t swMaxK = 0;       // table: k per split cap of the swapped plan
-  int tSplitMRows = 0;      // table: rows of a warps-splitting-M block
   bool tSwapRows16 = false; // table: 16-row swapped kernels at M = 9..16
   if (M <= 8 && !wide && !deep)
     swWarps = colBlocks64 * 2 <= c->smCount       ? 16
@@ -650,35 +629,14 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // Swapped kernels past M = 16 only as 16-row blocks under a row cap.
   const bool swapAnyM = maxRows == 16 && swTilesAvailable(c);
   const int swTiles = (sw16 || swapAnyM) && swTilesAvailable(c) ? 2 : 1;
-  // Warps splitting M (v18): `splitm` kernels of 16 x warps rows, asked
-  // for by qmrt_cuda_set_split_m (rows) or the table (tSplitMRows), where
-  // the family has one of that size.
-  const int wantSplitMRows =
-      c->splitMPref >= 0 ? c->splitMPref : tSplitMRows;
-  const bool useSplitM =
-      wantSplitMRows > 0 &&
-      std::any_of(c->kernels.begin(), c->kernels.end(),
-                  [&](const KernelInfo &k) {
-                    return k.splitm && k.bits == w->meta.bits &&
-                           k.sym == w->meta.symmetric &&
-                           k.gather == w->meta.gather &&
-                           rowsOf(k) == wantSplitMRows &&
-                           (int64_t(1) << std::min<int64_t>(w->meta.gshift,
-                                                            30)) >= k.unroll;
-                  });
-  if (useSplitM) {
-    mt = 1, splitN = 0, tStreamA = 1, tDeep = 0, tWide = 0;
-    warps = wantSplitMRows / 16;
-  }
   auto family = [&](const KernelInfo &k) {
-    return !k.cluster && !k.trace && (k.splitm != 0) == useSplitM &&
-           k.bits == w->meta.bits &&
+    return !k.cluster && !k.trace && k.bits == w->meta.bits &&
            k.sym == w->meta.symmetric && k.gather == w->meta.gather &&
            (k.swapab ? (M <= 16 || swapAnyM) && k.mtiles == swTiles
                      : k.mtiles == mt) &&
            usable(k);
   };
-  if (swWarps && !useSplitM && warpsDefault && bpsDefault && maxChunks == 0 &&
+  if (swWarps && warpsDefault && bpsDefault && maxChunks == 0 &&
       (splitN == 0 || splitNDefault) && wantScaleAfter == 1 &&
       clusterPref <= 0 &&
       c->swapPref < 0 && c->streamAPref < 0 && c->widePref < 0 &&
@@ -802,7 +760,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       1, std::min<int64_t>(kChunks, (target + nBlocks * mBlocks - 1) /
                                         (nBlocks * mBlocks)));
   int64_t cps = (kChunks + splits - 1) / splits;
-  int64_t chunkBytes = chunkBytesOf(k);
+  int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 *
+                       (k.bits == 4 ? 1 : 2) * (k.ncols / 64);
   int64_t smemCap = std::min<int64_t>(c->maxSmemOptin, 96 * 1024) +
                     k.stages * chunkBytes;
   smemCap = std::min<int64_t>(smemCap, c->maxSmemOptin);

@@ -17,7 +17,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
-#include <array>
 #include <map>
 
 #define DEBUG_TYPE "qm-gpu-generate-dequant-gemm"
@@ -28,14 +27,13 @@ using namespace mlir::qm::gpu;
 std::string DequantGemmConfig::kernelName() const {
   // `_u<n>`: n k-steps per warp and chunk instead of the default
   // kChunkK / 16 / warps (v14).
-  std::string u = unroll * 16 * warps == kChunkK || splitM
+  std::string u = unroll * 16 * warps == kChunkK
                       ? std::string()
                       : "_u" + std::to_string(unroll);
   return llvm::formatv("qm_dqgemm_b{0}_{1}_{2}_m{3}_w{4}{6}_s{5}{7}{8}{9}{10}{11}{12}{13}",
                        bits, symmetric ? "sym" : "asym",
                        gatherA ? "gather" : "direct", rowsPerBlock(), warps,
-                       stages, splitN ? "n" : splitM ? "m" : "",
-                       scaleAfter ? "_g" : "",
+                       stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
                        cluster ? "_c" : "", streamA ? "_a" : "",
                        std::string(wideN ? "_n128" : "") +
                            (swapAB ? "_sw" : ""),
@@ -50,9 +48,8 @@ unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned bufs = stageBuffers(stepsPerSplit);
   unsigned aBytes = streamA ? bufs * rows * (chunkSteps() * 16 + 8) * 2
                             : rows * (stepsPerSplit * 16 + 8) * 2;
-  unsigned redBytes = splitN ? 0 : reduceWarps() * rows * tileCols() * 4;
-  unsigned body =
-      std::max(bufs * chunkBytes() + aBytes + dequantBytes(), redBytes);
+  unsigned redBytes = splitN ? 0 : warps * rows * tileCols() * 4;
+  unsigned body = std::max(bufs * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
   // Flag word, or (cluster kernels) the block's partial tile.
   return body + (cluster ? std::max(16u, rows * tileCols() * 4) : 16);
@@ -140,17 +137,6 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
             // 8, measured 1.4-2.5x slower (spills; bench/gpu/NOTES.md v10c):
             // not in the default set.)
             out.push_back(c);
-            // Warps splitting M (v18): 32, 64 and 128 rows per block.
-            if (bits == 4 && !gather && mt == 1 && !splitN && scaleAfter &&
-                !cluster && streamA && !wideN && stages == 3 && !swap &&
-                warps == 4 && !capped && !v9Set)
-              for (unsigned w : {2u, 4u, 8u}) {
-                DequantGemmConfig m = c;
-                m.splitM = true;
-                m.warps = w;
-                m.unroll = 8;
-                out.push_back(m);
-              }
             // Longer chunks (v14, `_u<n>`): warps x n k-steps per chunk, so
             // the per-chunk work (barrier, copies, loop and stage
             // bookkeeping, scale loads and the f32 scaling) is spread over
@@ -552,12 +538,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string stride = e.add(kw, e.idx(8));
   std::string k0 = e.mul(kstep0, e.idx(16));
   const bool splitN = cfg.splitN;
-  const bool splitM = cfg.splitM;
-  // Warps splitting M (v18): the chunk's unroll k-steps are shared by all
-  // warps; thread t copies and dequantizes the pieces (k-step u, lane) with
-  // u = warp + i * warps, i.e. always pieces of its own lane.
-  const unsigned piecesPerThread =
-      splitM ? cfg.unroll * 32 / cfg.threads() : 0;
   // Column block of this warp, and (clamped) the one it reads.
   std::string nbTot = e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
   std::string nbW = splitN ? e.add(e.mul(nb, e.idx(cfg.warps)), warp) : nb;
@@ -643,13 +623,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                               : e.idx(S * cfg.chunkBytes() / 4)) +
                "] : " + wgI8 + " to " + wgI32);
 
-  // Dequantized B fragments (warps splitting M): [u][lane][l0 h0 l1 h1]
-  // x 8 f16, after the weight and activation stages.
-  std::string dqv;
-  if (splitM)
-    dqv = e.op("memref.view " + smem + "[" +
-               e.add(wBytes, e.mul(aElems, e.idx(2))) + "][" +
-               e.idx(cfg.dequantBytes() / 2) + "] : " + wgI8 + " to " + wgF16);
   std::string nthreads = e.idx(cfg.threads());
   // ---- weight / scale loads of one chunk (register prefetch) ------------
   std::string laneQ = e.div(lane, e.idx(4));
@@ -662,7 +635,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // k-step offset of this warp inside an iteration (0 when warps split N),
   // and its slot inside a shared-memory stage.
   std::string stageWarp = e.mul(warp, e.idx(cfg.unroll));
-  std::string warpBase = splitN || splitM ? e.idx(0) : stageWarp;
+  std::string warpBase = splitN ? e.idx(0) : stageWarp;
   std::string laneR = e.rem(lane, e.idx(4));
   auto emitLoads = [&](const std::string &chunkIdx) {
     std::vector<std::string> vals;
@@ -713,20 +686,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   auto emitCopies = [&](const std::string &chunkIdx, const std::string &st) {
     std::string cbase = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
                               warpBase);
-    if (splitM) {
-      // Stage layout [u][lane][words]; piece (u, lane) of this thread.
-      for (unsigned i = 0; i < piecesPerThread; ++i) {
-        std::string u = e.add(warp, e.idx(i * cfg.warps));
-        std::string src = e.mul(
-            e.add(e.mul(e.add(nbSteps, e.add(cbase, u)), e.idx(32)), lane),
-            e.idx(4));
-        std::string slot = e.add(e.mul(st, e.idx(cfg.unroll)), u);
-        std::string dst = e.mul(e.add(e.mul(slot, e.idx(32)), lane), e.idx(4));
-        e.op("nvgpu.device_async_copy %qw[" + src + "], " + wst + "[" + dst +
-             "], 4 {bypassL1} : memref<?xi32> to " + wgI32);
-      }
-      return;
-    }
     std::string sbase =
         e.add(e.mul(st, e.idx(cfg.warps * cfg.unroll)), stageWarp);
     for (unsigned u = 0; u < cfg.unroll; ++u)
@@ -1055,147 +1014,11 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     return e.op("vector.load " + wst + "[" + e.add(idx, e.idx(4 * v)) +
                 "] {alignment = 16} : " + wgI32 + ", vector<4xi32>");
   };
-  auto shuffle = [&](const std::string &v, const std::vector<int> &m) {
-    if (v.empty())
-      return std::string();
-    std::string mask;
-    for (size_t i = 0; i < m.size(); ++i)
-      mask += (i ? ", " : "") + std::to_string(m[i]);
-    return e.op("vector.shuffle " + v + ", " + v + " [" + mask +
-                "] : vector<8xf16>, vector<8xf16>");
-  };
-  // (w & mask) | 0x64006400 as one lop3 per word (immLut 0xea = (a & b) |
-  // c). Written as two arith ops, ptxas keeps an AND and an OR (measured:
-  // 32 LOP3 per k-step instead of 16).
-  auto magicOf = [&](const std::string &w, int64_t mask) {
-    std::vector<std::string> words;
-    std::string mk = e.i32(mask), mg = e.i32(0x64006400);
-    for (unsigned j = 0; j < 4; ++j) {
-      std::string x = e.op("vector.extract " + w + "[" + std::to_string(j) +
-                           "] : i32 from vector<4xi32>");
-      words.push_back(e.op("llvm.inline_asm \"lop3.b32 $0, $1, $2, $3, "
-                           "0xea;\", \"=r,r,r,r\" " +
-                           x + ", " + mk + ", " + mg +
-                           " : (i32, i32, i32) -> i32"));
-    }
-    std::string o = e.op("vector.from_elements " + join(words) +
-                         " : vector<4xi32>");
-    return e.op("vector.bitcast " + o + " : vector<4xi32> to vector<8xf16>");
-  };
-  auto dqLo = [&](const std::string &x, const std::string &z,
-                  const std::string &s) {
-    std::string d = e.op("arith.subf " + x + ", " + z + " : vector<8xf16>");
-    if (s.empty())
-      return d;
-    return e.op("arith.mulf " + d + ", " + s + " : vector<8xf16>");
-  };
-  auto dqHi = [&](const std::string &x, const std::string &z,
-                  const std::string &s) {
-    // x * (1/16) is exact; so is adding -(64 + z). (A math.fma on f16
-    // would be promoted to f32 by the NVVM lowering.)
-    std::string x16 = e.op(
-        "arith.mulf " + x + ", " +
-        e.constant("dense<" + f16(0.0625) + "> : vector<8xf16>") +
-        " fastmath<contract> : vector<8xf16>");
-    std::string d = e.op("arith.addf " + x16 + ", " + z +
-                         " fastmath<contract> : vector<8xf16>");
-    if (s.empty())
-      return d;
-    return e.op("arith.mulf " + d + ", " + s + " : vector<8xf16>");
-  };
-  // 4-bit: the low / high pairs of the n8 tiles in `w` (16 bytes of a lane
-  // and k-step): tile 2 j is pairs 2 j, 2 j + 1 of (l0, h0), tile 2 j + 1
-  // those of (l1, h1).
-  auto dequant4 = [&](const std::string &w, const std::string &sv,
-                      const std::string &zlo, const std::string &zhi) {
-    std::vector<int> even = {0, 0, 2, 2, 4, 4, 6, 6};
-    std::vector<int> odd = {1, 1, 3, 3, 5, 5, 7, 7};
-    std::string sE = shuffle(sv, even), sO = shuffle(sv, odd);
-    std::string zloE = shuffle(zlo, even), zloO = shuffle(zlo, odd);
-    std::string zhiE = shuffle(zhi, even), zhiO = shuffle(zhi, odd);
-    std::string w8 = e.op("arith.shrui " + w + ", " +
-                          e.constant("dense<8> : vector<4xi32>") +
-                          " : vector<4xi32>");
-    std::string l0 = dqLo(magicOf(w, 0x000f000f), zloE, sE);
-    std::string h0 = dqHi(magicOf(w, 0x00f000f0), zhiE, sE);
-    std::string l1 = dqLo(magicOf(w8, 0x000f000f), zloO, sO);
-    std::string h1 = dqHi(magicOf(w8, 0x00f000f0), zhiO, sO);
-    return std::array<std::string, 4>{l0, h0, l1, h1};
-  };
   // With scaleAfter, the mma accumulate unscaled (q - z) products of one
   // group and the iteration's sum is scaled per output column in f32.
   std::vector<std::string> tmp(nAcc, accZero);
   std::vector<std::string> &dst = cfg.scaleAfter ? tmp : acc;
-  if (splitM) {
-    // Dequantize this thread's pieces of the chunk once for all warps...
-    std::string zlo, zhi;
-    if (cfg.symmetric) {
-      zlo = e.constant("dense<" + f16(1024 + zSym) + "> : vector<8xf16>");
-      zhi = e.constant("dense<" + f16(-(64 + zSym)) + "> : vector<8xf16>");
-    } else {
-      std::string zv = "%ld" + std::to_string(nW + nS);
-      zlo = e.op("arith.addf " + zv + ", " +
-                 e.constant("dense<" + f16(1024) + "> : vector<8xf16>") +
-                 " : vector<8xf16>");
-      zhi = e.op("arith.negf " +
-                 e.op("arith.addf " + zv + ", " +
-                      e.constant("dense<" + f16(64) + "> : vector<8xf16>") +
-                      " : vector<8xf16>") +
-                 " : vector<8xf16>");
-    }
-    for (unsigned i = 0; i < piecesPerThread; ++i) {
-      std::string u = e.add(warp, e.idx(i * cfg.warps));
-      std::string slot = e.add(e.mul(stage, e.idx(cfg.unroll)), u);
-      std::string widx = e.mul(e.add(e.mul(slot, e.idx(32)), lane), e.idx(4));
-      std::string w = e.op("vector.load " + wst + "[" + widx +
-                           "] {alignment = 16} : " + wgI32 + ", vector<4xi32>");
-      auto q = dequant4(w, "", zlo, zhi);
-      std::string base =
-          e.mul(e.add(e.mul(u, e.idx(32)), lane), e.idx(32));
-      for (unsigned v = 0; v < 4; ++v)
-        e.line("vector.store " + q[v] + ", " + dqv + "[" +
-               e.add(base, e.idx(8 * v)) + "] {alignment = 16} : " + wgF16 +
-               ", vector<8xf16>");
-    }
-    e.line("gpu.barrier");
-    // ... then every warp runs its m16 tile against all of them.
-    for (unsigned u = 0; u < cfg.unroll; ++u) {
-      std::string acol = e.add(e.idx(16 * u), aColLane);
-      std::string arow = e.minu(e.add(aRowLane, e.mul(warp, e.idx(16))),
-                                e.sub(rowsHere, e.idx(1)));
-      std::string aidx = e.add(
-          e.mul(e.add(e.mul(stage, aRowsAlloc), arow), strideA), acol);
-      std::string af = e.op("nvgpu.ldmatrix " + as + "[" + aidx +
-                            "] {numTiles = 4 : i32, transpose = false} : " +
-                            wgF16 + " -> vector<4x2xf16>");
-      std::string base =
-          e.mul(e.add(e.idx(32 * u), lane), e.idx(32));
-      std::vector<std::string> q;
-      for (unsigned v = 0; v < 4; ++v)
-        q.push_back(e.op("vector.load " + dqv + "[" +
-                         e.add(base, e.idx(8 * v)) + "] {alignment = 16} : " +
-                         wgF16 + ", vector<8xf16>"));
-      for (unsigned t = 0; t < 8; ++t) {
-        unsigned o = 2 * (t / 2);
-        std::string pm = " [" + std::to_string(o) + ", " +
-                         std::to_string(o + 1) +
-                         "] : vector<8xf16>, vector<8xf16>";
-        const std::string &lo = q[2 * (t % 2)], &hi = q[2 * (t % 2) + 1];
-        std::string p0 = e.op("vector.shuffle " + lo + ", " + lo + pm);
-        std::string p1 = e.op("vector.shuffle " + hi + ", " + hi + pm);
-        std::string b0 = e.op(
-            "vector.insert " + p0 + ", " +
-            e.constant("dense<0.0> : vector<2x2xf16>") +
-            " [0] : vector<2xf16> into vector<2x2xf16>");
-        std::string b = e.op("vector.insert " + p1 + ", " + b0 +
-                             " [1] : vector<2xf16> into vector<2x2xf16>");
-        dst[t] = e.op("nvgpu.mma.sync(" + af + ", " + b + ", " + dst[t] +
-                      ") {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, "
-                      "vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>");
-      }
-    }
-  }
-  for (unsigned u = 0; u < (splitM ? 0 : cfg.unroll); ++u) {
+  for (unsigned u = 0; u < cfg.unroll; ++u) {
     std::string ls = e.add(lstepBase, e.idx(u));
     std::string acol =
         SA ? e.add(e.mul(e.add(warpBase, e.idx(u)), e.idx(16)), aColLane)
@@ -1268,14 +1091,74 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                         " : vector<8xf16>") +
                    " : vector<8xf16>");
     }
+    auto shuffle = [&](const std::string &v, const std::vector<int> &m) {
+      if (v.empty())
+        return std::string();
+      std::string mask;
+      for (size_t i = 0; i < m.size(); ++i)
+        mask += (i ? ", " : "") + std::to_string(m[i]);
+      return e.op("vector.shuffle " + v + ", " + v + " [" + mask +
+                  "] : vector<8xf16>, vector<8xf16>");
+    };
+    // (w & mask) | 0x64006400 as one lop3 per word (immLut 0xea = (a & b) |
+    // c). Written as two arith ops, ptxas keeps an AND and an OR (measured:
+    // 32 LOP3 per k-step instead of 16).
+    auto magicOf = [&](const std::string &w, int64_t mask) {
+      std::vector<std::string> words;
+      std::string mk = e.i32(mask), mg = e.i32(0x64006400);
+      for (unsigned j = 0; j < 4; ++j) {
+        std::string x = e.op("vector.extract " + w + "[" + std::to_string(j) +
+                             "] : i32 from vector<4xi32>");
+        words.push_back(e.op("llvm.inline_asm \"lop3.b32 $0, $1, $2, $3, "
+                             "0xea;\", \"=r,r,r,r\" " +
+                             x + ", " + mk + ", " + mg +
+                             " : (i32, i32, i32) -> i32"));
+      }
+      std::string o = e.op("vector.from_elements " + join(words) +
+                           " : vector<4xi32>");
+      return e.op("vector.bitcast " + o + " : vector<4xi32> to vector<8xf16>");
+    };
+    auto dqLo = [&](const std::string &x, const std::string &z,
+                    const std::string &s) {
+      std::string d = e.op("arith.subf " + x + ", " + z + " : vector<8xf16>");
+      if (s.empty())
+        return d;
+      return e.op("arith.mulf " + d + ", " + s + " : vector<8xf16>");
+    };
+    auto dqHi = [&](const std::string &x, const std::string &z,
+                    const std::string &s) {
+      // x * (1/16) is exact; so is adding -(64 + z). (A math.fma on f16
+      // would be promoted to f32 by the NVVM lowering.)
+      std::string x16 = e.op(
+          "arith.mulf " + x + ", " +
+          e.constant("dense<" + f16(0.0625) + "> : vector<8xf16>") +
+          " fastmath<contract> : vector<8xf16>");
+      std::string d = e.op("arith.addf " + x16 + ", " + z +
+                           " fastmath<contract> : vector<8xf16>");
+      if (s.empty())
+        return d;
+      return e.op("arith.mulf " + d + ", " + s + " : vector<8xf16>");
+    };
     // btile[t] = (pairH0 : vector<8xf16>, offset) — fragments by n8 tile.
     std::vector<std::pair<std::string, std::string>> lohi(8);
     std::vector<unsigned> lohiOff(8);
     if (cfg.bits == 4) {
-      auto q = dequant4(weightVec(u, hb, 0), sv, zlo, zhi);
+      std::string w = weightVec(u, hb, 0);
+      std::vector<int> even = {0, 0, 2, 2, 4, 4, 6, 6};
+      std::vector<int> odd = {1, 1, 3, 3, 5, 5, 7, 7};
+      std::string sE = shuffle(sv, even), sO = shuffle(sv, odd);
+      std::string zloE = shuffle(zlo, even), zloO = shuffle(zlo, odd);
+      std::string zhiE = shuffle(zhi, even), zhiO = shuffle(zhi, odd);
+      std::string w8 = e.op("arith.shrui " + w + ", " +
+                            e.constant("dense<8> : vector<4xi32>") +
+                            " : vector<4xi32>");
+      std::string l0 = dqLo(magicOf(w, 0x000f000f), zloE, sE);
+      std::string h0 = dqHi(magicOf(w, 0x00f000f0), zhiE, sE);
+      std::string l1 = dqLo(magicOf(w8, 0x000f000f), zloO, sO);
+      std::string h1 = dqHi(magicOf(w8, 0x00f000f0), zhiO, sO);
       for (unsigned j = 0; j < 4; ++j) {
-        lohi[2 * j] = {q[0], q[1]};
-        lohi[2 * j + 1] = {q[2], q[3]};
+        lohi[2 * j] = {l0, h0};
+        lohi[2 * j + 1] = {l1, h1};
         lohiOff[2 * j] = lohiOff[2 * j + 1] = 2 * j;
       }
     } else {
@@ -1418,14 +1301,12 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // ---- in-block reduction over warps (fixed order) -----------------------
   e.line("gpu.barrier");
   stamp(3);
-  // Warps splitting M own disjoint rows: one partial tile, no sum.
-  const unsigned redW = cfg.reduceWarps();
-  std::string redElems = e.idx(redW * rows * tileCols);
+  std::string redElems = e.idx(cfg.warps * rows * tileCols);
   std::string red = e.op("memref.view " + smem + "[" + e.idx(0) + "][" +
                          redElems + "] : " + wgI8 + " to " + wgF32);
   std::string rowLane = laneQ;
   std::string colLane = e.mul(e.rem(lane, e.idx(4)), e.idx(2));
-  std::string warpRow = e.mul(warp, e.idx(splitM ? 16 : rows));
+  std::string warpRow = e.mul(warp, e.idx(rows));
   if (swap) {
     // Swapped: c0, c1 (h = 0) / c2, c3 (h = 1) of mma j are column
     // 16 j + 8 h + lane / 4, rows 2 (lane % 4) and 2 (lane % 4) + 1.
@@ -1474,11 +1355,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // Flag word for the split-K "last block reduces" protocol lives after the
   // larger of the two regions; its offset depends on the split length.
   std::string aBytes = e.mul(aElems, e.idx(2));
-  std::string redBytes = e.idx(redW * rows * tileCols * 4);
-  std::string stageEnd = e.add(aBytes, wBytes);
-  if (splitM)
-    stageEnd = e.add(stageEnd, e.idx(cfg.dequantBytes()));
-  std::string big = e.op("arith.maxui " + stageEnd +
+  std::string redBytes = e.idx(cfg.warps * rows * tileCols * 4);
+  std::string big = e.op("arith.maxui " + e.add(aBytes, wBytes) +
                          ", " + redBytes + " : index");
   std::string flagByte =
       e.mul(e.div(e.add(big, e.idx(15)), e.idx(16)), e.idx(16));
@@ -1493,7 +1371,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
 
   auto sumWarps = [&](const std::string &row, const std::string &col) {
     std::string s = e.constant("0.0 : f32");
-    for (unsigned w = 0; w < redW; ++w) {
+    for (unsigned w = 0; w < cfg.warps; ++w) {
       std::string idx =
           e.add(e.mul(e.add(row, e.idx(w * rows)), e.idx(tileCols)), col);
       std::string x = e.op("memref.load " + red + "[" + idx + "] : " + wgF32);

@@ -113,12 +113,6 @@ int qmrt_cuda_set_unroll(qmrt_cuda_ctx *ctx, int pref);
  * for, the 16-row swapped kernels at any M), 64 = no cap (the v16 plans:
  * 32 rows up to M = 32, then 64). Returns the old setting. */
 int qmrt_cuda_set_max_rows(qmrt_cuda_ctx *ctx, int rows);
-/* Warps splitting M (v18, manifest splitm=1: each chunk's weights are
- * dequantized once into shared memory for all warps, one m16 tile of rows
- * per warp): -1 = as the tile table says (default), 0 = never, 32 / 64 /
- * 128 = blocks of that many rows where the family has such a kernel.
- * Returns the old setting. */
-int qmrt_cuda_set_split_m(qmrt_cuda_ctx *ctx, int rows);
 
 int qmrt_cuda_alloc(qmrt_cuda_ctx *ctx, size_t bytes, qmrt_devptr *out);
 int qmrt_cuda_free(qmrt_cuda_ctx *ctx, qmrt_devptr p);

@@ -47,13 +47,6 @@ struct DequantGemmConfig {
   /// split; block = warps x 64 columns, no in-block reduction) instead of
   /// splitting the block's K range.
   bool splitN = false;
-  /// Warps split M (v18, `_w<n>m`; 4-bit direct family, scale after the
-  /// mma, streamed, one m16 tile per warp, block = 16 x warps rows x 64
-  /// columns): every chunk's weights are dequantized once, cooperatively,
-  /// into a shared-memory buffer of mma B fragments, which all warps then
-  /// read for their own rows; no in-block reduction. For large M, where the
-  /// 16-row kernels dequantize the whole weight once per 16 rows.
-  bool splitM = false;
   /// Scale the f32 accumulators once per warp iteration instead of every
   /// dequantized weight (needs a group span >= 16 * unroll k).
   bool scaleAfter = false;
@@ -99,14 +92,10 @@ struct DequantGemmConfig {
   bool trace = false;
 
   /// Rows of M one block covers.
-  unsigned rowsPerBlock() const {
-    return splitM ? 16 * warps : (swapAB ? 8 : 16) * mTiles;
-  }
+  unsigned rowsPerBlock() const { return (swapAB ? 8 : 16) * mTiles; }
 
   /// Steps of 16 in K one block iteration covers (the packer pads K to it).
-  unsigned chunkSteps() const {
-    return splitN || splitM ? unroll : warps * unroll;
-  }
+  unsigned chunkSteps() const { return splitN ? unroll : warps * unroll; }
   unsigned threads() const { return warps * 32; }
   /// 64-column packed blocks each warp reads per k-step.
   unsigned halves() const { return wideN ? 2 : 1; }
@@ -114,14 +103,8 @@ struct DequantGemmConfig {
   unsigned tileCols() const { return 64 * halves(); }
   /// Bytes of one chunk of packed weights (all warps).
   unsigned chunkBytes() const {
-    return (splitM ? 1 : warps) * unroll * 32 * 16 * (bits == 4 ? 1 : 2) *
-           halves();
+    return warps * unroll * 32 * 16 * (bits == 4 ? 1 : 2) * halves();
   }
-  /// Bytes of the dequantized-fragment buffer (warps splitting M): per
-  /// k-step and lane the eight n8 B fragments, 32 f16.
-  unsigned dequantBytes() const { return splitM ? unroll * 32 * 64 : 0; }
-  /// Warp partial tiles summed in the in-block reduction.
-  unsigned reduceWarps() const { return splitM ? 1 : warps; }
   std::string kernelName() const;
   /// Stage buffers allocated for `stepsPerSplit` k16-steps.
   unsigned stageBuffers(unsigned stepsPerSplit) const {
