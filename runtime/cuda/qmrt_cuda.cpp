@@ -548,9 +548,15 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       tBps = kOneWave;
   }
   // 16-row blocks past M = 16 (v17d, above): streamed activations, warps
-  // splitting K, the class's blocks per SM.
-  if (M > 16 && maxRows == 16)
+  // splitting K, the class's blocks per SM; past M = 32 on small shapes
+  // one block per SM as the split target, i.e. no split-K once the row
+  // blocks fill the chip (h100_exp_v18b.jsonl: 4096x4096 M = 64 s2 -> s1
+  // 18.64 -> 14.67 us, 4096x6144 26.94 -> 25.57; larger M was s1 already).
+  if (M > 16 && maxRows == 16) {
     tSplitN = 0, tStreamA = 1;
+    if (M > 32 && !wide && !deep)
+      tBps = 1;
+  }
   // v11 (h100_exp_v11.jsonl): swapped-operand kernels (weights as the m16
   // mma operand, 8-row blocks), streamed activations, where they exist for
   // the family: small shapes at M <= 8 with 16 warps and one block per SM
