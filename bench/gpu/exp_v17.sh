@@ -8,29 +8,26 @@
 #   exp_v17.sh <carry dir> <outdir>   (carry: bin/ lib/ gen/ bench/)
 set -o pipefail
 D=$1; OUT=$2
-export LD_LIBRARY_PATH=$D/lib:$LD_LIBRARY_PATH
-nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee $OUT/device.txt
-B=$D/bin/qm-dqgemm-bench
-G="$D/gen/dqgemm_sm_90.cubin $D/gen/manifest.txt"
+source $D/bench/device_lib.sh
+qm_device
 date
-$D/bin/qm-dqgemm-check $G > $OUT/check.log 2>&1; echo "check exit $?"
-grep -E "FAIL|SUMMARY|error" $OUT/check.log | tail -8
-echo "16-row swapped runs passed: $(grep PASS $OUT/check.log | grep -c 'direct_m16_w[0-9]*_s3_g_a_sw')"
+qm_check
+qm_count "16-row swapped" 'direct_m16_w[0-9]*_s3_g_a_sw'
+gzip -f $OUT/check.log
 date
-sw() { tag=$1; shift; $B $G "$@" | sed "s/^{/{\"tag\": \"$tag\", /" >> $OUT/sweep.jsonl; }
 SW="--swap 1 --stream-a 1 --deep 0 --split-n 0"
 for pass in a b; do
-  sw table 4096:4096 4096:6144 14336:4096 4096:28672 --m 12,16
-  sw r16_w16 4096:4096 4096:6144 --m 12,16 $SW --warps 16 --cps-list 8,4
-  sw r16_w8 4096:4096 4096:6144 --m 12,16 $SW --warps 8 --cps-list 4,2
-  sw r16_w4 4096:4096 4096:6144 --m 16 $SW --warps 4 --cps-list 2,1
-  sw r16_w16 14336:4096 --m 12,16 $SW --warps 16 --cps-list 14,7
-  sw r16_w16u4 14336:4096 --m 16 $SW --warps 16 --unroll 4 --cps-list 7,4
-  sw r16_w8u8 14336:4096 --m 12,16 $SW --warps 8 --unroll 8 --cps-list 7,4
-  sw r16_w8 14336:4096 --m 16 $SW --warps 8 --cps-list 7
-  sw r16_w8 4096:28672 --m 12,16 $SW --warps 8 --cps-list 8,4
-  sw r16_w4 4096:28672 --m 16 $SW --warps 4 --cps-list 8,4,2
-  sw r16_w16 4096:28672 --m 16 $SW --warps 16 --cps-list 8
+  qm_sw table 4096:4096 4096:6144 14336:4096 4096:28672 --m 12,16
+  qm_sw r16_w16 4096:4096 4096:6144 --m 12,16 $SW --warps 16 --cps-list 8,4
+  qm_sw r16_w8 4096:4096 4096:6144 --m 12,16 $SW --warps 8 --cps-list 4,2
+  qm_sw r16_w4 4096:4096 4096:6144 --m 16 $SW --warps 4 --cps-list 2,1
+  qm_sw r16_w16 14336:4096 --m 12,16 $SW --warps 16 --cps-list 14,7
+  qm_sw r16_w16u4 14336:4096 --m 16 $SW --warps 16 --unroll 4 --cps-list 7,4
+  qm_sw r16_w8u8 14336:4096 --m 12,16 $SW --warps 8 --unroll 8 --cps-list 7,4
+  qm_sw r16_w8 14336:4096 --m 16 $SW --warps 8 --cps-list 7
+  qm_sw r16_w8 4096:28672 --m 12,16 $SW --warps 8 --cps-list 8,4
+  qm_sw r16_w4 4096:28672 --m 16 $SW --warps 4 --cps-list 8,4,2
+  qm_sw r16_w16 4096:28672 --m 16 $SW --warps 16 --cps-list 8
   date
 done
 python3 $D/bench/sweep_summary.py $OUT/sweep.jsonl --top 6 --table | tee $OUT/summary.txt

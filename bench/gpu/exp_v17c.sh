@@ -8,26 +8,22 @@
 #   exp_v17c.sh <carry dir> <outdir>   (carry: bin/ lib/ gen/ bench/)
 set -o pipefail
 D=$1; OUT=$2
-export LD_LIBRARY_PATH=$D/lib:$LD_LIBRARY_PATH
-nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee $OUT/device.txt
-B=$D/bin/qm-dqgemm-bench
-G="$D/gen/dqgemm_sm_90.cubin $D/gen/manifest.txt"
+source $D/bench/device_lib.sh
+qm_device
 date
-$D/bin/qm-dqgemm-check $G > $OUT/check.log 2>&1; echo "check exit $?"
-grep -E "FAIL|SUMMARY|error" $OUT/check.log | tail -8
-echo "16-row swapped runs passed: $(grep PASS $OUT/check.log | grep -c 'direct_m16_w[0-9]*_s3_g_a_sw')"
-echo "M=11 runs passed: $(grep PASS $OUT/check.log | grep -c 'M=11 ')"
+qm_check
+qm_count "16-row swapped" 'direct_m16_w[0-9]*_s3_g_a_sw'
+qm_count "M=11" 'M=11 '
 gzip -f $OUT/check.log
 date
-sw() { tag=$1; shift; $B $G "$@" | sed "s/^{/{\"tag\": \"$tag\", /" >> $OUT/sweep.jsonl; }
 SW="--swap 1 --stream-a 1 --deep 0 --split-n 0"
 for pass in a b; do
-  sw table 4096:28672 8192:28672 28672:8192 --m 9,12,16
-  sw v16plan 4096:28672 8192:28672 --m 9,12,16 --swap 0
-  sw r16_w8 8192:28672 --m 12,16 $SW --warps 8 --cps-list 8,4
-  sw r16_w4 8192:28672 --m 16 $SW --warps 4 --cps-list 8,4
-  sw r16_w8 28672:8192 --m 12,16 $SW --warps 8 --cps-list 28,14
-  sw r16_w8u8 28672:8192 --m 16 $SW --warps 8 --unroll 8 --cps-list 14,7
+  qm_sw table 4096:28672 8192:28672 28672:8192 --m 9,12,16
+  qm_sw v16plan 4096:28672 8192:28672 --m 9,12,16 --swap 0
+  qm_sw r16_w8 8192:28672 --m 12,16 $SW --warps 8 --cps-list 8,4
+  qm_sw r16_w4 8192:28672 --m 16 $SW --warps 4 --cps-list 8,4
+  qm_sw r16_w8 28672:8192 --m 12,16 $SW --warps 8 --cps-list 28,14
+  qm_sw r16_w8u8 28672:8192 --m 16 $SW --warps 8 --unroll 8 --cps-list 14,7
   date
 done
 python3 $D/bench/sweep_summary.py $OUT/sweep.jsonl --top 6 --table | tee $OUT/summary.txt

@@ -7,25 +7,21 @@
 #   exp_v17d.sh <carry dir> <outdir>   (carry: bin/ lib/ gen/ bench/)
 set -o pipefail
 D=$1; OUT=$2
-export LD_LIBRARY_PATH=$D/lib:$LD_LIBRARY_PATH
-nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee $OUT/device.txt
-B=$D/bin/qm-dqgemm-bench
-G="$D/gen/dqgemm_sm_90.cubin $D/gen/manifest.txt"
+source $D/bench/device_lib.sh
+qm_device
 date
-$D/bin/qm-dqgemm-check $G > $OUT/check.log 2>&1; echo "check exit $?"
-grep -E "FAIL|SUMMARY|error" $OUT/check.log | tail -8
-echo "16-row swapped runs passed: $(grep PASS $OUT/check.log | grep -c 'direct_m16_w[0-9]*_s3_g_a_sw')"
-echo "M=130 runs through 16/32-row kernels passed: $(grep PASS $OUT/check.log | grep 'M=130 ' | grep -c '_m\(16\|32\)_')"
+qm_check
+qm_count "16-row swapped" 'direct_m16_w[0-9]*_s3_g_a_sw'
+qm_count "M=130 through 16/32-row kernels" 'M=130 ' '_m\(16\|32\)_'
 gzip -f $OUT/check.log
 date
-sw() { tag=$1; shift; $B $G "$@" | sed "s/^{/{\"tag\": \"$tag\", /" >> $OUT/sweep.jsonl; }
 S="4096:4096 14336:4096 4096:28672 4096:6144"
 MS="--m 32,64,128,256"
-sw table $S $MS
-sw rows32 $S $MS --max-rows 32
-sw rows16 $S $MS --max-rows 16
-sw rows16_sw8 $S $MS --max-rows 16 --swap 1 --stream-a 1 --warps 8 --split-n 0
-sw rows16_sw16 $S $MS --max-rows 16 --swap 1 --stream-a 1 --warps 16 --split-n 0
-sw rows16_a $S $MS --max-rows 16 --stream-a 1 --split-n 0
+qm_sw table $S $MS
+qm_sw rows32 $S $MS --max-rows 32
+qm_sw rows16 $S $MS --max-rows 16
+qm_sw rows16_sw8 $S $MS --max-rows 16 --swap 1 --stream-a 1 --warps 8 --split-n 0
+qm_sw rows16_sw16 $S $MS --max-rows 16 --swap 1 --stream-a 1 --warps 16 --split-n 0
+qm_sw rows16_a $S $MS --max-rows 16 --stream-a 1 --split-n 0
 date
 python3 $D/bench/sweep_summary.py $OUT/sweep.jsonl --top 6 --table | tee $OUT/summary.txt

@@ -21,14 +21,4 @@ for pass in a b; do
   LD_LIBRARY_PATH=$D/lib $D/bin/qm-dqgemm-bench $D/gen/dqgemm_sm_90.cubin $D/gen/manifest.txt $S4 --m 1,4,8,12,16 | sed "s/^{/{\"tag\": \"$TAG$pass\", /" >> $OUT/ab.jsonl || echo "$TAG bench failed"
 done
 date
-python3 - $OUT/ab.jsonl $TAG <<'PY'
-import json, sys
-r = [json.loads(l) for l in open(sys.argv[1])]
-tag = sys.argv[2]
-for c in sorted({(x['K'], x['N'], x['M']) for x in r}):
-    d = {x['tag']: x for x in r if (x['K'], x['N'], x['M']) == c}
-    t = ('basea', 'baseb', tag + 'a', tag + 'b')
-    print(c, ' '.join(f"{k}={d[k]['us']:.2f}" for k in t if k in d), '|',
-          d['basea']['kernel'][10:], 's%d' % d['basea']['nsplit'], '->',
-          d[tag + 'a']['kernel'][10:], 's%d' % d[tag + 'a']['nsplit'])
-PY
+python3 $D/bench/ab_summary.py $OUT/ab.jsonl base $TAG

@@ -1,0 +1,35 @@
+# Shared pieces of the device scripts (v17 on), sourced after D (carry
+# folder) and OUT (output folder) are set:
+#   qm_device            card name and driver into $OUT/device.txt
+#   qm_check [--quick]   qm-dqgemm-check of gen/ into $OUT/check.log and
+#                        its summary lines (gzip the log when done)
+#   qm_count LABEL PAT... how many PASS lines of the check match every PAT
+#   qm_sw TAG ARGS...    qm-dqgemm-bench of gen/ (or $QM_GEN), JSON lines
+#                        tagged TAG appended to $OUT/sweep.jsonl
+#   qm_bench_of BIN LIB GEN TAG ARGS...
+#                        the same for another build (A/B), into $OUT/ab.jsonl
+qm_device() {
+  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee $OUT/device.txt
+}
+qm_check() {
+  LD_LIBRARY_PATH=$D/lib $D/bin/qm-dqgemm-check $D/gen/dqgemm_sm_90.cubin \
+    $D/gen/manifest.txt "$@" > $OUT/check.log 2>&1
+  echo "check exit $?"
+  grep -E "FAIL|SUMMARY|error" $OUT/check.log | tail -8
+}
+qm_count() {
+  local label=$1 lines; shift
+  lines=$(grep PASS $OUT/check.log)
+  for pat in "$@"; do lines=$(grep -- "$pat" <<< "$lines"); done
+  echo "$label runs passed: $(grep -c . <<< "$lines")"
+}
+qm_sw() {
+  local tag=$1 g=${QM_GEN:-$D/gen}; shift
+  LD_LIBRARY_PATH=$D/lib $D/bin/qm-dqgemm-bench $g/dqgemm_sm_90.cubin $g/manifest.txt "$@" |
+    sed "s/^{/{\"tag\": \"$tag\", /" >> $OUT/sweep.jsonl
+}
+qm_bench_of() {
+  local bin=$1 lib=$2 gen=$3 tag=$4; shift 4
+  LD_LIBRARY_PATH=$lib $bin $gen/dqgemm_sm_90.cubin $gen/manifest.txt "$@" |
+    sed "s/^{/{\"tag\": \"$tag\", /" >> $OUT/ab.jsonl || echo "$tag bench failed"
+}
