@@ -378,8 +378,6 @@ static int64_t rowsOf(const KernelInfo &k) {
   return int64_t(k.swapab ? 8 : 16) * k.mtiles;
 }
 
-static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M);
-
 // Whether the cubin has 16-row swapped kernels (two n8 row tiles, v17).
 static bool swTilesAvailable(const qmrt_cuda_ctx *c) {
   return std::any_of(c->kernels.begin(), c->kernels.end(),
@@ -699,7 +697,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                 })))
     wantMinb = 0;
   // Swapped operands (v11): blocks of 8 rows; up to M = 16 (v16) as two
-  // row blocks that each read the whole weight.
+  // row blocks that each read the whole weight, or (v17) 16-row blocks.
   int wantSwap = c->swapPref >= 0 ? (c->swapPref != 0) : tSwap;
   if (wantSwap && ((M > 16 && !swapAnyM) || wantCols != 64 ||
                    !std::any_of(c->kernels.begin(), c->kernels.end(),
