@@ -15,7 +15,8 @@
 //        [--unroll -1|0|4|8] (v14: k-steps per warp and chunk, `_u<n>`)
 //        [--split-n -1|0|1] (warps split N: -1 = as the tile table says)
 //        [--max-rows -1|16|32] (v17d: rows per block cap, see
-//        qmrt_cuda_set_max_rows)
+//        qmrt_cuda_set_max_rows) [--stream-k -1|0|1] (v19: persistent
+//        stream-K blocks; with --cps-list, n units per block)
 //        [--read-ceiling read_ceiling_sm_90.cubin]
 //        [--trace FILE] (v12: run each plan's timeline twin `_t` instead,
 //        when the cubin has one, and append the per-block stamps of the
@@ -170,7 +171,7 @@ int main(int argc, char **argv) {
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
   int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1,
       deep = -1, minb = -1, warpsOpt = 0, swap = -1, unroll = -1,
-      splitNOpt = -1, maxRows = -1;
+      splitNOpt = -1, maxRows = -1, streamK = -1;
   std::vector<int> cpsList;
   int copiesOpt = 0;
   const char *traceOut = nullptr;
@@ -203,6 +204,8 @@ int main(int argc, char **argv) {
       warpsOpt = std::atoi(argv[++i]);
     } else if (a == "--swap" && i + 1 < argc) {
       swap = std::atoi(argv[++i]);
+    } else if (a == "--stream-k" && i + 1 < argc) {
+      streamK = std::atoi(argv[++i]);
     } else if (a == "--max-rows" && i + 1 < argc) {
       maxRows = std::atoi(argv[++i]);
     } else if (a == "--split-n" && i + 1 < argc) {
@@ -236,6 +239,7 @@ int main(int argc, char **argv) {
   qmrt_cuda_set_swap(ctx, swap);
   qmrt_cuda_set_unroll(ctx, unroll);
   qmrt_cuda_set_max_rows(ctx, maxRows);
+  qmrt_cuda_set_stream_k(ctx, streamK);
   CUdevice dev;
   CU(cuDeviceGet(&dev, 0));
   int l2 = 0;

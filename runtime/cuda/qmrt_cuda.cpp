@@ -47,7 +47,8 @@ struct KernelInfo {
   std::string name;
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
-      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0;
+      streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0,
+      streamk = 0;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -67,6 +68,7 @@ struct qmrt_cuda_ctx {
                         // 1, 2 (8-row blocks only)
   int unrollPref = -1;  // chunk length: -1 table, 0 default, n = unroll n
   int maxRowsPref = -1; // rows per block cap: -1 table, 16, 32, 64 (none)
+  int streamKPref = -1; // stream-K kernels (v19): -1 table, 0, 1
   CUdeviceptr traceBuf = 0; // timeline twins' record (qmrt_cuda_set_trace)
   int64_t traceElems = 0, traceSlot = 0;
   std::vector<KernelInfo> kernels;
@@ -154,6 +156,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "minb") k.minb = v;
       else if (key == "swapab") k.swapab = v;
       else if (key == "trace") k.trace = v;
+      else if (key == "streamk") k.streamk = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
     if (k.cluster) {
@@ -234,6 +237,12 @@ extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
 extern "C" int qmrt_cuda_set_max_rows(qmrt_cuda_ctx *c, int rows) {
   int old = c->maxRowsPref;
   c->maxRowsPref = rows < 16 ? -1 : rows < 32 ? 16 : rows < 64 ? 32 : 64;
+  return old;
+}
+
+extern "C" int qmrt_cuda_set_stream_k(qmrt_cuda_ctx *c, int pref) {
+  int old = c->streamKPref;
+  c->streamKPref = pref < 0 ? -1 : pref ? 1 : 0;
   return old;
 }
 
@@ -578,6 +587,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   int swUnroll = 0;
   int64_t swMaxK = 0;       // table: k per split cap of the swapped plan
   bool tSwapRows16 = false; // table: 16-row swapped kernels at M = 9..16
+  bool tStreamK = false;    // table: stream-K swapped kernels (v19)
   if (M <= 8 && !wide && !deep)
     swWarps = colBlocks64 * 2 <= c->smCount       ? 16
               : colBlocks64 * 2 <= 2 * c->smCount ? 8
@@ -599,6 +609,14 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // 35.31 -> 31.66 / 33.15 us; 8192x28672 58.56 / 61.73 -> 54.89 /
   // 58.81), deep big shapes the same kernel at the table's <= 2048 k per
   // split (28672x8192 62.98 / 67.92 -> 59.13 / 62.58).
+  // v19 (h100_exp_v19b.jsonl, same call, two alternating passes): wide
+  // shapes with K < 8192 at M <= 16 take the 8-warp stream-K kernels
+  // (persistent blocks, two per SM, equal chunk ranges across column
+  // blocks): 4096x28672 M = 1 / 8 / 12 / 16 24.28 / 27.75 / 31.28 / 32.95
+  // -> 22.21 / 24.66 / 28.05 / 30.14 us. (On 4096x6144 and 14336x4096 they
+  // were 15-50% slower: 3-6 contributors per column block.)
+  else if (M <= 16 && wide && K < 8192)
+    swWarps = 8, swBps = kTwoSplits, tSwapRows16 = M > 8, tStreamK = true;
   else if (M > 8 && M <= 16 && wide)
     swWarps = 8, swBps = kTwoSplits, tSwapRows16 = true;
   else if (M > 8 && M <= 16 && deep && big)
@@ -633,23 +651,39 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // Swapped kernels past M = 16 only as 16-row blocks under a row cap.
   const bool swapAnyM = maxRows == 16 && swTilesAvailable(c);
   const int swTiles = (sw16 || swapAnyM) && swTilesAvailable(c) ? 2 : 1;
+  // The table's swapped plan applies only to default requests.
+  const bool tableSwapOk =
+      swWarps && warpsDefault && bpsDefault && maxChunks == 0 &&
+      (splitN == 0 || splitNDefault) && wantScaleAfter == 1 &&
+      clusterPref <= 0 && c->swapPref < 0 && c->streamAPref < 0 &&
+      c->widePref < 0 && c->deepPref < 0 && c->minbPref < 0;
+  // Stream-K twins (v19, swapped kernels: M <= 16) where asked for or the
+  // table says so, and the family has them.
+  const bool tableStreamK = tStreamK && tableSwapOk && c->streamKPref < 0;
+  const int skWarps = tableStreamK ? swWarps : warps;
+  const int wantStreamK =
+      (c->streamKPref > 0 || tableStreamK) && M <= 16 &&
+      std::any_of(c->kernels.begin(), c->kernels.end(),
+                  [&](const KernelInfo &k) {
+                    return k.streamk && k.bits == w->meta.bits &&
+                           k.sym == w->meta.symmetric &&
+                           k.gather == w->meta.gather && usable(k) &&
+                           k.warps == skWarps;
+                  });
   auto family = [&](const KernelInfo &k) {
-    return !k.cluster && !k.trace && k.bits == w->meta.bits &&
+    return !k.cluster && !k.trace && (k.streamk != 0) == (wantStreamK != 0) &&
+           k.bits == w->meta.bits &&
            k.sym == w->meta.symmetric && k.gather == w->meta.gather &&
            (k.swapab ? (M <= 16 || swapAnyM) && k.mtiles == swTiles
                      : k.mtiles == mt) &&
            usable(k);
   };
-  if (swWarps && warpsDefault && bpsDefault && maxChunks == 0 &&
-      (splitN == 0 || splitNDefault) && wantScaleAfter == 1 &&
-      clusterPref <= 0 &&
-      c->swapPref < 0 && c->streamAPref < 0 && c->widePref < 0 &&
-      c->deepPref < 0 && c->minbPref < 0 &&
+  if (tableSwapOk &&
       std::any_of(c->kernels.begin(), c->kernels.end(),
                   [&](const KernelInfo &k) {
                     return family(k) && k.swapab && k.streama &&
                            k.warps == swWarps && k.stages <= 3 &&
-                           k.minb == 0 && k.scaleafter;
+                           (k.minb == 0 || k.streamk) && k.scaleafter;
                   })) {
     tSwap = 1, tStreamA = 1, tDeep = 0, tWide = 0, tUnroll = swUnroll;
     warps = swWarps, blocksPerSm = swBps, tMaxK = swMaxK, splitN = 0;
@@ -688,7 +722,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (wantMinb && (wantCols != 64 ||
                    !std::any_of(c->kernels.begin(), c->kernels.end(),
                                 [&](const KernelInfo &k) {
-                                  return family(k) && k.minb == wantMinb &&
+                                  return family(k) && (k.minb == wantMinb || k.streamk) &&
                                          k.ncols == 64 &&
                                          k.streama == wantStreamA &&
                                          k.warps == warps &&
@@ -705,7 +739,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                   return family(k) && k.swapab &&
                                          k.streama == wantStreamA &&
                                          (k.stages > 3) == (wantDeep != 0) &&
-                                         k.minb == wantMinb &&
+                                         (k.minb == wantMinb || k.streamk) &&
                                          k.warps == warps &&
                                          k.splitn == splitN;
                                 })))
@@ -713,7 +747,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (!wantSwap && wantMinb &&
       !std::any_of(c->kernels.begin(), c->kernels.end(),
                    [&](const KernelInfo &k) {
-                     return family(k) && !k.swapab && k.minb == wantMinb;
+                     return family(k) && !k.swapab && (k.minb == wantMinb || k.streamk);
                    }))
     wantMinb = 0; // the capped kernels asked for exist only swapped
   // Chunk length (v14, `_u<n>`): the default 512-k chunk, or n k-steps per
@@ -732,7 +766,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     for (int i = 0; i < (int)c->kernels.size(); ++i) {
       const KernelInfo &k = c->kernels[i];
       if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
-          (k.stages > 3) == (wantDeep != 0) && k.minb == wantMinb &&
+          (k.stages > 3) == (wantDeep != 0) && (k.minb == wantMinb || k.streamk) &&
           k.swapab == wantSwap && unrollOk(k, u) &&
           (found < 0 || score(k) > score(c->kernels[found])))
         found = i;
@@ -755,6 +789,49 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   int64_t mBlocks = (M + rows - 1) / rows,
           nBlocks = (w->meta.Np + colsPerBlock - 1) / colsPerBlock;
   int64_t kChunks = w->meta.Kp / (16 * chunkSteps);
+  if (k.streamk) {
+    // Stream-K (v19): P persistent blocks (as many as are resident at once)
+    // over U = column blocks x chunks; the longest segment sizes the
+    // stages; nsplit bounds the contributors of a column block (workspace).
+    KernelInfo &kk = c->kernels[best];
+    int staticSmem = 0;
+    QMRT_CU(cuFuncGetAttribute(&staticSmem, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES,
+                               kk.fn));
+    int dynMax = c->maxSmemOptin - staticSmem;
+    if (kk.smemConfigured < dynMax) {
+      QMRT_CU(cuFuncSetAttribute(kk.fn,
+                                 CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                 dynMax));
+      kk.smemConfigured = dynMax;
+    }
+    const int64_t U = nBlocks * kChunks;
+    int64_t P = 0, segMax = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+      // Occupancy at the stage buffers of the longest segment, which
+      // itself depends on P: two passes settle it.
+      int64_t seg = P ? std::min<int64_t>(kChunks, (U + P - 1) / P) : 1;
+      int occ = 0;
+      QMRT_CU(cuOccupancyMaxActiveBlocksPerMultiprocessor(
+          &occ, kk.fn, 32 * kk.warps, sharedBytes(kk, seg * chunkSteps, M)));
+      P = std::min<int64_t>(U, int64_t(c->smCount) * std::max(occ, 1));
+      if (maxChunks < 0) // forced: exactly -maxChunks units per block
+        P = std::max<int64_t>(1, std::min<int64_t>(U, U / -int64_t(maxChunks)));
+      segMax = std::min<int64_t>(kChunks, (U + P - 1) / P);
+    }
+    const int64_t L = U / P; // every block holds >= L units
+    qmrt_cuda_plan p{};
+    p.kernel = best;
+    p.m_tile = rowsOf(k);
+    p.nsplit = std::min<int64_t>(P, (kChunks - 1 + L - 1) / L + 1);
+    p.sps = segMax * chunkSteps;
+    p.grid[0] = static_cast<unsigned>(P);
+    p.grid[1] = 1;
+    p.grid[2] = static_cast<unsigned>(mBlocks);
+    p.block = 32 * k.warps;
+    p.smem = sharedBytes(k, p.sps, M);
+    *out = p;
+    return 0;
+  }
   // Split K so that about 4 blocks per SM are in flight (batch 1 fills the
   // chip); cap the activation tile in shared memory.
   if (blocksPerSm <= 0)
@@ -911,15 +988,25 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
 static int64_t wsPitch(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                        const qmrt_cuda_plan *p) {
   const KernelInfo &k = c->kernels[p->kernel];
-  (void)w;
+  if (k.streamk) // the kernel's pitch runs over all column blocks
+    return int64_t(w->meta.Np);
   return int64_t(p->grid[0]) * k.ncols * (k.splitn ? k.warps : 1);
+}
+
+// Bytes of the arrival counters of a launch of `p`: one per column block
+// (or block of the grid's x, if more) and row block.
+static size_t counterBytes(const qmrt_cuda_weight *w, const qmrt_cuda_plan *p) {
+  return size_t(std::max<int64_t>(p->grid[0], (w->meta.Np + 63) / 64)) *
+         p->grid[2] * 4;
 }
 
 // Bytes of the pair workspace a launch of `p` exchanges in: [M][pitch]
 // words for two splits (the kernels' exchange reduction), else none.
 static size_t pairWorkspaceBytes(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                                  int64_t M, const qmrt_cuda_plan *p) {
-  return p->nsplit == 2 ? size_t(M) * wsPitch(c, w, p) * 4 : 0;
+  return p->nsplit == 2 || c->kernels[p->kernel].streamk
+             ? size_t(M) * wsPitch(c, w, p) * 4
+             : 0;
 }
 
 // Grows a device buffer to `need` bytes (never shrinks: CUDA-graph replays
@@ -944,7 +1031,7 @@ static int growDeviceBuffer(CUdeviceptr &buf, size_t &have, size_t need,
 extern "C" int qmrt_cuda_reserve(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                                  int64_t M, const qmrt_cuda_plan *p) {
   size_t ws = p->nsplit > 1 ? size_t(p->nsplit) * M * wsPitch(c, w, p) * 4 : 16;
-  size_t cnt = size_t(p->grid[0]) * p->grid[2] * 4;
+  size_t cnt = counterBytes(w, p);
   // Split-K partials (written before they are read: no fill); the pair
   // workspace of the two-split reduction, every word QMRT_PAIR_EMPTY at
   // rest (the kernels restore what they use); the arrival counters, zero
@@ -979,7 +1066,7 @@ extern "C" int qmrt_cuda_matmul(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
       c->wsBytes < size_t(p->nsplit) * M * wsPitch(c, w, p) * 4)
     return fail("qmrt_cuda_matmul: workspace too small; call "
                 "qmrt_cuda_reserve first");
-  if (c->cntBytes < size_t(p->grid[0]) * p->grid[2] * 4)
+  if (c->cntBytes < counterBytes(w, p))
     return fail("qmrt_cuda_matmul: counters too small; call "
                 "qmrt_cuda_reserve first");
   KernelInfo &k = c->kernels[p->kernel];

@@ -222,10 +222,13 @@ int main(int argc, char **argv) {
       // The table's plan (variant 0) takes 16-row blocks past M = 16; the
       // forced variants 1-25 run without a row cap (32- and 64-row
       // kernels past M = 16, the v16 plans), so every kernel kind stays
-      // covered.
+      // covered. Variants 29-31 use the stream-K kernels (v19, swapped,
+      // streamed) where the family has them: 16 warps, one block per SM;
+      // 16 warps, 3 units per block (more contributors per column block:
+      // the counter path); 8 warps.
       for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
                           15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
-                          28}) {
+                          28, 29, 30, 31}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -253,7 +256,18 @@ int main(int argc, char **argv) {
         }
         qmrt_cuda_plan plan;
         qmrt_cuda_set_max_rows(ctx, variant >= 1 && variant <= 25 ? 64 : -1);
-        if (variant >= 26) {
+        if (variant >= 29) {
+          qmrt_cuda_set_stream_k(ctx, 1);
+          qmrt_cuda_set_swap(ctx, 1);
+          qmrt_cuda_set_stream_a(ctx, 1);
+          CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 30 ? -3 : 0,
+                                       variant == 31 ? 8 : 16, 0,
+                                       /*split_n=*/0, -1, /*cluster=*/0,
+                                       &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_swap(ctx, -1);
+          qmrt_cuda_set_stream_k(ctx, -1);
+        } else if (variant >= 26) {
           qmrt_cuda_set_max_rows(ctx, variant == 27 ? 32 : 16);
           if (variant == 28) {
             qmrt_cuda_set_swap(ctx, 1);

@@ -212,7 +212,9 @@ int main(int argc, char **argv) {
                          c.scaleAfter ? 1 : 0, c.cluster ? 1 : 0,
                          pdlAll ? 1 : 0, c.streamA ? 1 : 0, c.tileCols(),
                          c.fitStages ? 1 : 0, c.minBlocksPerSm,
-                         c.swapAB ? 1 : 0, c.trace ? " trace=1" : "")
+                         c.swapAB ? 1 : 0,
+                         std::string(c.streamK ? " streamk=1" : "") +
+                             (c.trace ? " trace=1" : ""))
                .str();
     json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
                           "\"symmetric\": {2}, \"gather_a\": {3}, "

@@ -37,9 +37,10 @@ std::string DequantGemmConfig::kernelName() const {
                        cluster ? "_c" : "", streamA ? "_a" : "",
                        std::string(wideN ? "_n128" : "") +
                            (swapAB ? "_sw" : ""),
-                       minBlocksPerSm ? "_r" + std::to_string(minBlocksPerSm)
-                                      : std::string(),
-                       u, trace ? "_t" : "")
+                       minBlocksPerSm && !streamK
+                           ? "_r" + std::to_string(minBlocksPerSm)
+                           : std::string(),
+                       u + (streamK ? "_sk" : ""), trace ? "_t" : "")
       .str();
 }
 
@@ -137,6 +138,16 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
             // 8, measured 1.4-2.5x slower (spills; bench/gpu/NOTES.md v10c):
             // not in the default set.)
             out.push_back(c);
+            // Stream-K twins (v19) of the swapped streamed kernels.
+            if (swap && streamA && stages == 3 && !capped && warps >= 8) {
+              DequantGemmConfig k = c;
+              k.streamK = true;
+              // Two 8-warp blocks per SM (at most 128 registers; without
+              // the bound the 16-row kernel took 226).
+              if (warps == 8)
+                k.minBlocksPerSm = 2;
+              out.push_back(k);
+            }
             // Longer chunks (v14, `_u<n>`): warps x n k-steps per chunk, so
             // the per-chunk work (barrier, copies, loop and stage
             // bookkeeping, scale loads and the f32 scaling) is spread over
@@ -529,9 +540,49 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string tid = e.op("gpu.thread_id x");
   std::string warp = e.div(tid, e.idx(32));
   std::string lane = e.rem(tid, e.idx(32));
-  std::string kstep0 = e.mul(split, "%sps");
-  std::string kstepsTot = e.div("%Kp", e.idx(16));
-  std::string nsteps = e.minu("%sps", e.sub(kstepsTot, kstep0));
+  std::string kstep0, kstepsTot, nsteps;
+  if (!cfg.streamK) {
+    kstep0 = e.mul(split, "%sps");
+    kstepsTot = e.div("%Kp", e.idx(16));
+    nsteps = e.minu("%sps", e.sub(kstepsTot, kstep0));
+  } else {
+    kstepsTot = e.div("%Kp", e.idx(16));
+    // Stream-K (v19): block b of P owns units [b U / P, (b + 1) U / P),
+    // unit = column block * C + chunk; one loop iteration per column block
+    // it touches. Unit x belongs to block ((x + 1) P - 1) / U. Inside the
+    // loop %nsplit is the segment's contributor count (the kernel argument
+    // is renamed %nsplit_arg) and `split` this block's index among them.
+    std::string P = gx;
+    std::string C = e.div(kstepsTot, e.idx(chunk));
+    std::string nbAll =
+        e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
+    std::string U = e.mul(nbAll, C);
+    std::string u0 = e.div(e.mul(nb, U), P);
+    std::string u1 = e.div(e.mul(e.add(nb, e.idx(1)), U), P);
+    std::string segFirst = e.div(u0, C);
+    std::string segEnd = e.div(e.add(u1, e.sub(C, e.idx(1))), C);
+    std::string b = nb, seg = e.fresh();
+    e.line("scf.for " + seg + " = " + segFirst + " to " + segEnd + " step " +
+           e.idx(1) + " {");
+    ++e.indent;
+    nb = seg;
+    std::string cStart = e.mul(seg, C);
+    std::string c0 = e.sub(e.op("arith.maxui " + u0 + ", " + cStart +
+                                " : index"),
+                           cStart);
+    std::string c1 = e.sub(e.minu(u1, e.add(cStart, C)), cStart);
+    auto owner = [&](const std::string &x) {
+      return e.div(e.sub(e.mul(e.add(x, e.idx(1)), P), e.idx(1)), U);
+    };
+    std::string first = owner(cStart);
+    std::string last = owner(e.sub(e.add(cStart, C), e.idx(1)));
+    split = e.sub(b, first);
+    e.line("%nsplit = arith.subi " + e.add(last, e.idx(1)) + ", " + first +
+           " : index");
+    gx = nbAll; // workspace pitch and counter index run over column blocks
+    kstep0 = e.mul(c0, e.idx(chunk));
+    nsteps = e.mul(e.sub(c1, c0), e.idx(chunk));
+  }
   std::string nchunks = e.div(nsteps, e.idx(chunk));
   std::string m0 = e.mul(mb, e.idx(rows));
   std::string kw = e.mul(nsteps, e.idx(16));
@@ -1586,6 +1637,12 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   e.line("}");
   }
   stamp(6);
+  if (cfg.streamK) {
+    // The next segment's copies reuse the stage / reduction buffers.
+    e.line("gpu.barrier");
+    --e.indent;
+    e.line("}");
+  }
   e.line("gpu.return");
 
   std::string fn;
@@ -1595,7 +1652,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         "%zp: memref<?xvector<8xf16>>, %a: memref<?xf16>, %perm: "
         "memref<?xi32>, %out: memref<?xf16>, %ws: memref<?xf32>, %cnt: "
         "memref<?xi32>, %scc: memref<?xvector<8xf16>>, %M: index, %N: "
-        "index, %K: index, %Kp: index, %sps: index, %nsplit: index, "
+        "index, %K: index, %Kp: index, %sps: index, "
+     << (cfg.streamK ? "%nsplit_arg" : "%nsplit")
+     << ": index, "
         "%gshift: index, %ngroups: index, %pws: memref<?xi32>"
      << (cfg.trace ? ", %trace: memref<?xi64>, %tslot: index" : "")
      << ") kernel "

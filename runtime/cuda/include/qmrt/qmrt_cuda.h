@@ -113,6 +113,12 @@ int qmrt_cuda_set_unroll(qmrt_cuda_ctx *ctx, int pref);
  * for, the 16-row swapped kernels at any M), 64 = no cap (the v16 plans:
  * 32 rows up to M = 32, then 64). Returns the old setting. */
 int qmrt_cuda_set_max_rows(qmrt_cuda_ctx *ctx, int rows);
+/* Stream-K kernels (v19, manifest streamk=1, `_sk`: persistent blocks over
+ * equal chunk ranges across column blocks): -1 = as the tile table says
+ * (default: never), 0 = never, 1 = where the family has one (with a
+ * negative max_chunks_per_split, -n units per block). Returns the old
+ * setting. */
+int qmrt_cuda_set_stream_k(qmrt_cuda_ctx *ctx, int pref);
 
 int qmrt_cuda_alloc(qmrt_cuda_ctx *ctx, size_t bytes, qmrt_devptr *out);
 int qmrt_cuda_free(qmrt_cuda_ctx *ctx, qmrt_devptr p);

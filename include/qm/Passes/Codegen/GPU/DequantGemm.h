@@ -84,6 +84,15 @@ struct DequantGemmConfig {
   /// With mTiles = 2 (v17, `_m16_..._sw`) a block covers 16 rows as two
   /// n8 tiles: one dequantized A fragment feeds 8 mma per k-step.
   bool swapAB = false;
+  /// Stream-K partition (v19, `_sk`; swapped streamed kernels): the grid's
+  /// x blocks are persistent; block b takes the chunk units
+  /// [b U / P, (b + 1) U / P) of the U = column blocks x chunks per column
+  /// block, in column-block-major order, as one segment per column block
+  /// it touches (the kernel body runs once per segment); a column block's
+  /// contributors (the blocks whose ranges meet it) reduce as split-K
+  /// does, their count and index computed from U, P and the chunks per
+  /// column block. Needs U >= P.
+  bool streamK = false;
   /// Timeline twin (`_t`, v12, a diagnostic; never planned by the tile
   /// table): thread 0 of every block records clock64 and globaltimer at
   /// seven points (entry, before and after the PDL wait, after the main
