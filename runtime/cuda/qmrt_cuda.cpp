@@ -387,6 +387,21 @@ static int64_t rowsOf(const KernelInfo &k) {
   return int64_t(k.swapab ? 8 : 16) * k.mtiles;
 }
 
+// Lets `k` use all the dynamic shared memory the device allows (the
+// occupancy queries of the planner assume it).
+static int allowMaxSharedMemory(qmrt_cuda_ctx *c, KernelInfo &k) {
+  int staticSmem = 0;
+  QMRT_CU(cuFuncGetAttribute(&staticSmem, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES,
+                             k.fn));
+  int dynMax = c->maxSmemOptin - staticSmem;
+  if (k.smemConfigured < dynMax) {
+    QMRT_CU(cuFuncSetAttribute(
+        k.fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, dynMax));
+    k.smemConfigured = dynMax;
+  }
+  return 0;
+}
+
 // Whether the cubin has 16-row swapped kernels (two n8 row tiles, v17).
 static bool swTilesAvailable(const qmrt_cuda_ctx *c) {
   return std::any_of(c->kernels.begin(), c->kernels.end(),
@@ -794,16 +809,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     // over U = column blocks x chunks; the longest segment sizes the
     // stages; nsplit bounds the contributors of a column block (workspace).
     KernelInfo &kk = c->kernels[best];
-    int staticSmem = 0;
-    QMRT_CU(cuFuncGetAttribute(&staticSmem, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES,
-                               kk.fn));
-    int dynMax = c->maxSmemOptin - staticSmem;
-    if (kk.smemConfigured < dynMax) {
-      QMRT_CU(cuFuncSetAttribute(kk.fn,
-                                 CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                                 dynMax));
-      kk.smemConfigured = dynMax;
-    }
+    if (allowMaxSharedMemory(c, kk))
+      return 1;
     const int64_t U = nBlocks * kChunks;
     int64_t P = 0, segMax = 0;
     for (int pass = 0; pass < 2; ++pass) {
@@ -879,16 +886,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     // smallest k per split whose grid fits the occupancy that its shared
     // memory and the kernel's registers allow.
     KernelInfo &kk = c->kernels[best];
-    int staticSmem = 0;
-    QMRT_CU(cuFuncGetAttribute(&staticSmem, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES,
-                               kk.fn));
-    int dynMax = c->maxSmemOptin - staticSmem;
-    if (kk.smemConfigured < dynMax) {
-      QMRT_CU(cuFuncSetAttribute(kk.fn,
-                                 CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                                 dynMax));
-      kk.smemConfigured = dynMax;
-    }
+    if (allowMaxSharedMemory(c, kk))
+      return 1;
     auto oneWave = [&](int64_t q, bool *fits) -> int {
       int64_t sp = (kChunks + q - 1) / q;
       int occ = 0;
