@@ -698,7 +698,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                   [&](const KernelInfo &k) {
                     return family(k) && k.swapab && k.streama &&
                            k.warps == swWarps && k.stages <= 3 &&
-                           (k.minb == 0 || k.streamk) && k.scaleafter;
+                           k.minb == 0 && k.scaleafter;
                   })) {
     tSwap = 1, tStreamA = 1, tDeep = 0, tWide = 0, tUnroll = swUnroll;
     warps = swWarps, blocksPerSm = swBps, tMaxK = swMaxK, splitN = 0;
@@ -737,7 +737,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (wantMinb && (wantCols != 64 ||
                    !std::any_of(c->kernels.begin(), c->kernels.end(),
                                 [&](const KernelInfo &k) {
-                                  return family(k) && (k.minb == wantMinb || k.streamk) &&
+                                  return family(k) && k.minb == wantMinb &&
                                          k.ncols == 64 &&
                                          k.streama == wantStreamA &&
                                          k.warps == warps &&
@@ -754,7 +754,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                                   return family(k) && k.swapab &&
                                          k.streama == wantStreamA &&
                                          (k.stages > 3) == (wantDeep != 0) &&
-                                         (k.minb == wantMinb || k.streamk) &&
+                                         k.minb == wantMinb &&
                                          k.warps == warps &&
                                          k.splitn == splitN;
                                 })))
@@ -762,7 +762,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (!wantSwap && wantMinb &&
       !std::any_of(c->kernels.begin(), c->kernels.end(),
                    [&](const KernelInfo &k) {
-                     return family(k) && !k.swapab && (k.minb == wantMinb || k.streamk);
+                     return family(k) && !k.swapab && k.minb == wantMinb;
                    }))
     wantMinb = 0; // the capped kernels asked for exist only swapped
   // Chunk length (v14, `_u<n>`): the default 512-k chunk, or n k-steps per
@@ -781,7 +781,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     for (int i = 0; i < (int)c->kernels.size(); ++i) {
       const KernelInfo &k = c->kernels[i];
       if (family(k) && k.streama == wantStreamA && k.ncols == wantCols &&
-          (k.stages > 3) == (wantDeep != 0) && (k.minb == wantMinb || k.streamk) &&
+          (k.stages > 3) == (wantDeep != 0) && k.minb == wantMinb &&
           k.swapab == wantSwap && unrollOk(k, u) &&
           (found < 0 || score(k) > score(c->kernels[found])))
         found = i;

@@ -211,7 +211,7 @@ int main(int argc, char **argv) {
                          c.threads(), c.stages, c.splitN ? 1 : 0,
                          c.scaleAfter ? 1 : 0, c.cluster ? 1 : 0,
                          pdlAll ? 1 : 0, c.streamA ? 1 : 0, c.tileCols(),
-                         c.fitStages ? 1 : 0, c.minBlocksPerSm,
+                         c.fitStages ? 1 : 0, c.cappedVariant(),
                          c.swapAB ? 1 : 0,
                          std::string(c.streamK ? " streamk=1" : "") +
                              (c.trace ? " trace=1" : ""))

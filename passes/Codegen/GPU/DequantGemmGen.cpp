@@ -37,8 +37,8 @@ std::string DequantGemmConfig::kernelName() const {
                        cluster ? "_c" : "", streamA ? "_a" : "",
                        std::string(wideN ? "_n128" : "") +
                            (swapAB ? "_sw" : ""),
-                       minBlocksPerSm && !streamK
-                           ? "_r" + std::to_string(minBlocksPerSm)
+                       cappedVariant()
+                           ? "_r" + std::to_string(cappedVariant())
                            : std::string(),
                        u + (streamK ? "_sk" : ""), trace ? "_t" : "")
       .str();

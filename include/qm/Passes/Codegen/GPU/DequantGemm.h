@@ -75,6 +75,10 @@ struct DequantGemmConfig {
   bool pdl = false;
   /// Blocks per SM the register allocation must allow (0 = no bound).
   unsigned minBlocksPerSm = 0;
+  /// The register-capped variant (`_r<n>`, manifest minb = n) of a kernel
+  /// that also exists uncapped: minBlocksPerSm, except for the stream-K
+  /// twins, whose bound is part of the kernel (no uncapped twin).
+  unsigned cappedVariant() const { return streamK ? 0 : minBlocksPerSm; }
   /// Swapped mma operands (v11, M <= 8 per block): the dequantized weights
   /// are the m16 A operand (two n8 B tiles of the packed layout form one
   /// A fragment, no repacking) and the activations the n8 B operand, so a
