@@ -204,52 +204,46 @@ extern "C" void qmrt_cuda_destroy(qmrt_cuda_ctx *c) {
 
 extern "C" int qmrt_cuda_sm_count(qmrt_cuda_ctx *c) { return c->smCount; }
 
-extern "C" int qmrt_cuda_set_stream_a(qmrt_cuda_ctx *c, int pref) {
-  int old = c->streamAPref;
-  c->streamAPref = pref < 0 ? -1 : pref ? 1 : 0;
+// A kernel preference: -1 = as the tile table says, else `value`; returns
+// the old setting.
+static int setPref(int &slot, int value) {
+  int old = slot;
+  slot = value;
   return old;
+}
+static int onOff(int pref) { return pref < 0 ? -1 : pref ? 1 : 0; }
+
+extern "C" int qmrt_cuda_set_stream_a(qmrt_cuda_ctx *c, int pref) {
+  return setPref(c->streamAPref, onOff(pref));
 }
 
 extern "C" int qmrt_cuda_set_wide(qmrt_cuda_ctx *c, int pref) {
-  int old = c->widePref;
-  c->widePref = pref < 0 ? -1 : pref ? 1 : 0;
-  return old;
+  return setPref(c->widePref, onOff(pref));
 }
 
 extern "C" int qmrt_cuda_set_deep(qmrt_cuda_ctx *c, int pref) {
-  int old = c->deepPref;
-  c->deepPref = pref < 0 ? -1 : pref ? 1 : 0;
-  return old;
+  return setPref(c->deepPref, onOff(pref));
 }
 
 extern "C" int qmrt_cuda_set_min_blocks(qmrt_cuda_ctx *c, int pref) {
-  int old = c->minbPref;
-  c->minbPref = pref < 0 ? -1 : pref;
-  return old;
+  return setPref(c->minbPref, pref < 0 ? -1 : pref);
 }
 
 extern "C" int qmrt_cuda_set_swap(qmrt_cuda_ctx *c, int pref) {
-  int old = c->swapPref;
-  c->swapPref = pref < 0 ? -1 : pref > 2 ? 1 : pref;
-  return old;
+  return setPref(c->swapPref, pref < 0 ? -1 : pref > 2 ? 1 : pref);
 }
 
 extern "C" int qmrt_cuda_set_max_rows(qmrt_cuda_ctx *c, int rows) {
-  int old = c->maxRowsPref;
-  c->maxRowsPref = rows < 16 ? -1 : rows < 32 ? 16 : rows < 64 ? 32 : 64;
-  return old;
+  return setPref(c->maxRowsPref,
+                 rows < 16 ? -1 : rows < 32 ? 16 : rows < 64 ? 32 : 64);
 }
 
 extern "C" int qmrt_cuda_set_stream_k(qmrt_cuda_ctx *c, int pref) {
-  int old = c->streamKPref;
-  c->streamKPref = pref < 0 ? -1 : pref ? 1 : 0;
-  return old;
+  return setPref(c->streamKPref, onOff(pref));
 }
 
 extern "C" int qmrt_cuda_set_unroll(qmrt_cuda_ctx *c, int pref) {
-  int old = c->unrollPref;
-  c->unrollPref = pref < 0 ? -1 : pref;
-  return old;
+  return setPref(c->unrollPref, pref < 0 ? -1 : pref);
 }
 
 extern "C" int qmrt_cuda_trace_twin(qmrt_cuda_ctx *c, int kernel) {
