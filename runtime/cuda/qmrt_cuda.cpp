@@ -939,18 +939,18 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     // The cluster kernel also holds its partial tile in shared memory:
     // shorten the split until it fits (a 128-column 8-bit kernel at M = 11
     // and 3 chunks per split was 6 KiB over, caught by qm-dqgemm-check).
+    auto clusterFits = [&](int64_t q) {
+      return (int64_t)sharedBytes(c->kernels[clusterKernel], q * chunkSteps,
+                                  M) <= c->maxSmemOptin;
+    };
     const int64_t cps0 = cps, splits0 = splits;
     if (clusterKernel >= 0)
-      while (cps > 1 && (int64_t)sharedBytes(c->kernels[clusterKernel],
-                                             cps * chunkSteps, M) >
-                            c->maxSmemOptin) {
+      while (cps > 1 && !clusterFits(cps)) {
         --cps;
         splits = (kChunks + cps - 1) / cps;
       }
     if (splits < 2 || splits > kMaxCluster ||
-        (clusterKernel >= 0 &&
-         (int64_t)sharedBytes(c->kernels[clusterKernel], cps * chunkSteps,
-                              M) > c->maxSmemOptin)) {
+        (clusterKernel >= 0 && !clusterFits(cps))) {
       clusterKernel = -1;
       cps = cps0, splits = splits0;
     }
