@@ -540,7 +540,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string tid = e.op("gpu.thread_id x");
   std::string warp = e.div(tid, e.idx(32));
   std::string lane = e.rem(tid, e.idx(32));
-  std::string kstep0, kstepsTot, nsteps;
+  // (Non-stream-K kernels keep their v17 op order, so their code is
+  // unchanged.)
+  std::string kstep0, kstepsTot, nsteps, nbAll;
   if (!cfg.streamK) {
     kstep0 = e.mul(split, "%sps");
     kstepsTot = e.div("%Kp", e.idx(16));
@@ -554,8 +556,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     // is renamed %nsplit_arg) and `split` this block's index among them.
     std::string P = gx;
     std::string C = e.div(kstepsTot, e.idx(chunk));
-    std::string nbAll =
-        e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
+    nbAll = e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
     std::string U = e.mul(nbAll, C);
     std::string u0 = e.div(e.mul(nb, U), P);
     std::string u1 = e.div(e.mul(e.add(nb, e.idx(1)), U), P);
@@ -590,7 +591,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string k0 = e.mul(kstep0, e.idx(16));
   const bool splitN = cfg.splitN;
   // Column block of this warp, and (clamped) the one it reads.
-  std::string nbTot = e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
+  std::string nbTot =
+      cfg.streamK ? nbAll
+                  : e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
   std::string nbW = splitN ? e.add(e.mul(nb, e.idx(cfg.warps)), warp) : nb;
   std::string nbL = splitN ? e.minu(nbW, e.sub(nbTot, e.idx(1))) : nb;
   // Packed 64-column blocks read by this warp: one, or (128-column blocks)
