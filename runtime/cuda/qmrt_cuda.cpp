@@ -48,7 +48,7 @@ struct KernelInfo {
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
       streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0,
-      streamk = 0;
+      streamk = 0, ngroups = 1;
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -157,6 +157,7 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
       else if (key == "swapab") k.swapab = v;
       else if (key == "trace") k.trace = v;
       else if (key == "streamk") k.streamk = v;
+      else if (key == "ngroups") k.ngroups = v;
     }
     // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
     if (k.cluster) {
@@ -165,6 +166,15 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
         continue;
       c->kernels.push_back(k);
       continue;
+    }
+    if (k.ngroups != 1 &&
+        (k.ngroups != 2 || k.ncols != 128 || !k.swapab || k.splitn ||
+         k.warps % 2 != 0)) {
+      fail("qmrt_cuda_create: kernel '" + k.name +
+           "' has an unsupported warp-group split (ngroups=" +
+           std::to_string(k.ngroups) + ") in manifest '" + manifest_path +
+           "'");
+      return bail();
     }
     if (k.ncols != 64 && k.ncols != 128) {
       fail("qmrt_cuda_create: kernel '" + k.name +
@@ -356,9 +366,16 @@ static const int64_t kMaxActivationBytes = 96 * 1024;
 
 // Stage buffers a launch of `sps` k16-steps per split allocates: every
 // stage, or (manifest `sfit=1`, v10 kernels) min(stages, chunks per split).
-// k16-steps per chunk: unroll per warp, times the warps when they split K.
+// k16-steps per chunk: unroll per warp, times the warps of a group when
+// they split K (v20: warp groups split N, one group per 64 columns).
 static int64_t chunkStepsOf(const KernelInfo &k) {
-  return int64_t(k.unroll) * (k.splitn ? 1 : k.warps);
+  return int64_t(k.unroll) * (k.splitn ? 1 : k.warps / k.ngroups);
+}
+
+// Bytes of one chunk of packed weights (every warp's copies).
+static int64_t chunkBytesOf(const KernelInfo &k) {
+  return int64_t(k.warps) * k.unroll * 32 * 16 * (k.bits == 4 ? 1 : 2) *
+         (k.ncols / 64 / k.ngroups);
 }
 
 // A default-chunk kernel (QMRT_CHUNK_K k per chunk), not a long-chunk
@@ -410,10 +427,9 @@ static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t bufs = stageBuffers(k, sps);
   int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
                         : std::min(rows, M) * (sps * 16 + 8) * 2;
-  int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * k.ncols * 4;
-  int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 *
-                       (k.bits == 4 ? 1 : 2) * (k.ncols / 64);
-  int64_t body = std::max(bufs * chunkBytes + a, red);
+  int64_t red =
+      k.splitn ? 0 : int64_t(k.warps) * rows * (k.ncols / k.ngroups) * 4;
+  int64_t body = std::max(bufs * chunkBytesOf(k) + a, red);
   body = (body + 15) / 16 * 16;
   // Flag word, or (cluster kernels) the block's partial tile.
   return static_cast<unsigned>(
@@ -597,6 +613,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   int64_t swMaxK = 0;       // table: k per split cap of the swapped plan
   bool tSwapRows16 = false; // table: 16-row swapped kernels at M = 9..16
   bool tStreamK = false;    // table: stream-K swapped kernels (v19)
+  bool tGroups2 = false;    // table: two warp groups split N (v20, `_x2`)
   if (M <= 8 && !wide && !deep)
     swWarps = colBlocks64 * 2 <= c->smCount       ? 16
               : colBlocks64 * 2 <= 2 * c->smCount ? 8
@@ -624,12 +641,27 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // blocks): 4096x28672 M = 1 / 8 / 12 / 16 24.28 / 27.75 / 31.28 / 32.95
   // -> 22.21 / 24.66 / 28.05 / 30.14 us. (On 4096x6144 and 14336x4096 they
   // were 15-50% slower: 3-6 contributors per column block.)
+  // v20 (h100_exp_v20c.jsonl, same call, two alternating passes): at M =
+  // 9..16 the 16-row stream-K kernel with two warp groups splitting N
+  // (128-column blocks: half the activation traffic from L2) and 512-k
+  // chunks per group (`_x2_u8_sk`, one block per SM): 4096x28672 M = 12 /
+  // 16 28.05 / 29.71 -> 26.85 / 28.21 us.
   else if (M <= 16 && wide && K < 8192)
-    swWarps = 8, swBps = kTwoSplits, tSwapRows16 = M > 8, tStreamK = true;
+    swWarps = 8, swBps = kTwoSplits, tSwapRows16 = M > 8, tStreamK = true,
+    tGroups2 = M > 8, swUnroll = M > 8 ? 8 : 0;
   else if (M > 8 && M <= 16 && wide)
     swWarps = 8, swBps = kTwoSplits, tSwapRows16 = true;
   else if (M > 8 && M <= 16 && deep && big)
     swWarps = 8, swBps = 4, swMaxK = 2048, tSwapRows16 = true;
+  // v20 (h100_exp_v20b.jsonl): deep shapes (not big) at M = 13..16 take
+  // the 16-row swapped kernel with two warp groups splitting N and 512-k
+  // chunks per group (`_x2_u8`) at one wave, one block per SM: 14336x4096
+  // M = 16 17.12 -> 16.04 us (s4, 128 blocks); at M = 12 it tied (15.61
+  // against 15.46), so M <= 12 keeps the v13 plan. (M = 13..15 were not
+  // measured.)
+  else if (M > 12 && M <= 16 && deep && !big)
+    swWarps = 8, swBps = kOneWave, swUnroll = 8, tSwapRows16 = true,
+    tGroups2 = true;
   // (v11d: the 16-warp unswapped streamed kernel `_m16_w16_s3_g_a`, one
   // block per SM at s2, measured 4096x4096 M = 9 / 12 -6% / -4% but M = 16
   // +7% against the v10 plan; selectable with warps = 16, not in the
@@ -694,7 +726,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                            k.warps == swWarps && k.stages <= 3 &&
                            k.minb == 0 && k.scaleafter;
                   })) {
-    tSwap = 1, tStreamA = 1, tDeep = 0, tWide = 0, tUnroll = swUnroll;
+    tSwap = 1, tStreamA = 1, tDeep = 0, tWide = tGroups2 ? 1 : 0,
+    tUnroll = swUnroll;
     warps = swWarps, blocksPerSm = swBps, tMaxK = swMaxK, splitN = 0;
   }
   int wantStreamA = c->streamAPref >= 0 ? c->streamAPref : tStreamA;
@@ -742,10 +775,11 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // Swapped operands (v11): blocks of 8 rows; up to M = 16 (v16) as two
   // row blocks that each read the whole weight, or (v17) 16-row blocks.
   int wantSwap = c->swapPref >= 0 ? (c->swapPref != 0) : tSwap;
-  if (wantSwap && ((M > 16 && !swapAnyM) || wantCols != 64 ||
+  if (wantSwap && ((M > 16 && !swapAnyM) ||
                    !std::any_of(c->kernels.begin(), c->kernels.end(),
                                 [&](const KernelInfo &k) {
                                   return family(k) && k.swapab &&
+                                         k.ncols == wantCols &&
                                          k.streama == wantStreamA &&
                                          (k.stages > 3) == (wantDeep != 0) &&
                                          k.minb == wantMinb &&
@@ -842,8 +876,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       1, std::min<int64_t>(kChunks, (target + nBlocks * mBlocks - 1) /
                                         (nBlocks * mBlocks)));
   int64_t cps = (kChunks + splits - 1) / splits;
-  int64_t chunkBytes = int64_t(k.warps) * k.unroll * 32 * 16 *
-                       (k.bits == 4 ? 1 : 2) * (k.ncols / 64);
+  int64_t chunkBytes = chunkBytesOf(k);
   int64_t smemCap = std::min<int64_t>(c->maxSmemOptin, 96 * 1024) +
                     k.stages * chunkBytes;
   smemCap = std::min<int64_t>(smemCap, c->maxSmemOptin);
@@ -982,7 +1015,7 @@ static int64_t wsPitch(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
                        const qmrt_cuda_plan *p) {
   const KernelInfo &k = c->kernels[p->kernel];
   if (k.streamk) // the kernel's pitch runs over all column blocks
-    return int64_t(w->meta.Np);
+    return (int64_t(w->meta.Np) + k.ncols - 1) / k.ncols * k.ncols;
   return int64_t(p->grid[0]) * k.ncols * (k.splitn ? k.warps : 1);
 }
 

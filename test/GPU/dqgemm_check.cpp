@@ -225,10 +225,16 @@ int main(int argc, char **argv) {
       // covered. Variants 29-31 use the stream-K kernels (v19, swapped,
       // streamed) where the family has them: 16 warps, one block per SM;
       // 16 warps, 3 units per block (more contributors per column block:
-      // the counter path); 8 warps.
+      // the counter path); 8 warps. Variants 32-35 use the swapped kernels
+      // with two warp groups splitting N (v20, `_x2`: 128-column blocks)
+      // where the family has them, 16-row blocks past M = 16: 8 warps at
+      // the default split; 8 warps with 2048-k chunks (`_u8`), one chunk
+      // per split; stream-K with 8 warps; stream-K with 16 warps at 3
+      // units per block (the counter path). Variants 36 and 37: stream-K
+      // with 512-k chunks per group (8 warps x 8 k-steps, 16 x 4).
       for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
                           15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
-                          28, 29, 30, 31}) {
+                          28, 29, 30, 31, 32, 33, 34, 35, 36, 37}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -256,7 +262,25 @@ int main(int argc, char **argv) {
         }
         qmrt_cuda_plan plan;
         qmrt_cuda_set_max_rows(ctx, variant >= 1 && variant <= 25 ? 64 : -1);
-        if (variant >= 29) {
+        if (variant >= 32) {
+          qmrt_cuda_set_max_rows(ctx, 16);
+          qmrt_cuda_set_wide(ctx, 1);
+          qmrt_cuda_set_swap(ctx, 1);
+          qmrt_cuda_set_stream_a(ctx, 1);
+          qmrt_cuda_set_stream_k(ctx, variant >= 34 ? 1 : 0);
+          qmrt_cuda_set_unroll(ctx, variant == 33 || variant == 36 ? 8
+                                    : variant == 37           ? 4
+                                                              : -1);
+          CHECK(qmrt_cuda_plan_for_ex3(
+              ctx, &dw, M, variant == 33 ? -1 : variant == 35 ? -3 : 0,
+              variant == 35 || variant == 37 ? 16 : 8, 0, /*split_n=*/0, -1,
+              /*cluster=*/0, &plan));
+          qmrt_cuda_set_unroll(ctx, -1);
+          qmrt_cuda_set_stream_k(ctx, -1);
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_swap(ctx, -1);
+          qmrt_cuda_set_wide(ctx, -1);
+        } else if (variant >= 29) {
           qmrt_cuda_set_stream_k(ctx, 1);
           qmrt_cuda_set_swap(ctx, 1);
           qmrt_cuda_set_stream_a(ctx, 1);

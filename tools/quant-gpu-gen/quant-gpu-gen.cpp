@@ -210,11 +210,14 @@ int main(int argc, char **argv) {
                          c.gatherA ? 1 : 0, c.mTiles, c.warps, c.unroll,
                          c.threads(), c.stages, c.splitN ? 1 : 0,
                          c.scaleAfter ? 1 : 0, c.cluster ? 1 : 0,
-                         pdlAll ? 1 : 0, c.streamA ? 1 : 0, c.tileCols(),
+                         pdlAll ? 1 : 0, c.streamA ? 1 : 0, c.blockCols(),
                          c.fitStages ? 1 : 0, c.cappedVariant(),
                          c.swapAB ? 1 : 0,
                          std::string(c.streamK ? " streamk=1" : "") +
-                             (c.trace ? " trace=1" : ""))
+                             (c.trace ? " trace=1" : "") +
+                             (c.nGroups > 1
+                                  ? " ngroups=" + std::to_string(c.nGroups)
+                                  : std::string()))
                .str();
     json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
                           "\"symmetric\": {2}, \"gather_a\": {3}, "

@@ -36,7 +36,9 @@ std::string DequantGemmConfig::kernelName() const {
                        stages, splitN ? "n" : "", scaleAfter ? "_g" : "",
                        cluster ? "_c" : "", streamA ? "_a" : "",
                        std::string(wideN ? "_n128" : "") +
-                           (swapAB ? "_sw" : ""),
+                           (swapAB ? "_sw" : "") +
+                           (nGroups > 1 ? "_x" + std::to_string(nGroups)
+                                        : std::string()),
                        cappedVariant()
                            ? "_r" + std::to_string(cappedVariant())
                            : std::string(),
@@ -138,7 +140,8 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
             // 8, measured 1.4-2.5x slower (spills; bench/gpu/NOTES.md v10c):
             // not in the default set.)
             out.push_back(c);
-            // Stream-K twins (v19) of the swapped streamed kernels.
+            // Stream-K twins (v19) of the swapped streamed kernels, and
+            // (v20) both with two warp groups splitting N (`_x2`).
             if (swap && streamA && stages == 3 && !capped && warps >= 8) {
               DequantGemmConfig k = c;
               k.streamK = true;
@@ -146,6 +149,11 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
               // the bound the 16-row kernel took 226).
               if (warps == 8)
                 k.minBlocksPerSm = 2;
+              out.push_back(k);
+              DequantGemmConfig x = c;
+              x.nGroups = 2;
+              out.push_back(x);
+              k.nGroups = 2;
               out.push_back(k);
             }
             // Longer chunks (v14, `_u<n>`): warps x n k-steps per chunk, so
@@ -160,6 +168,17 @@ mlir::qm::gpu::defaultDequantGemmConfigs(bool v9Set) {
                 DequantGemmConfig w = c;
                 w.unroll = u;
                 out.push_back(w);
+                // (v20) 16-row swapped, two warp groups with 512 k per
+                // chunk (8 warps x 8 k-steps, 16 x 4), and their stream-K
+                // twins (one block per SM: no register bound). With half
+                // that chunk the groups were slower per block (v20b).
+                if (swap && c.mTiles == 2 &&
+                    u == (c.warps == 8 ? 8u : 4u)) {
+                  w.nGroups = 2;
+                  out.push_back(w);
+                  w.streamK = true;
+                  out.push_back(w);
+                }
               }
           }
   return out;
@@ -523,6 +542,11 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   const unsigned vecsPerStep = cfg.bits == 4 ? 1 : 2; // vector<4xi32> / lane
   const unsigned H = cfg.halves();
   const unsigned tileCols = cfg.tileCols();
+  // Warp groups splitting N (v20): the block's output tile is G x 64
+  // columns; a warp's accumulators, reduction slots and weight copies stay
+  // those of one 64-column block.
+  const unsigned G = cfg.nGroups;
+  const unsigned outCols = cfg.blockCols();
   // Accumulators: 8 n8 tiles per 64 columns and m16 tile, or (swapped) 4
   // m16 tiles of columns x 8 rows per n8 row tile (accumulator 4 r + j).
   const unsigned nAcc = swap ? 4 * cfg.mTiles : cfg.mTiles * 8 * H;
@@ -556,7 +580,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     // is renamed %nsplit_arg) and `split` this block's index among them.
     std::string P = gx;
     std::string C = e.div(kstepsTot, e.idx(chunk));
-    nbAll = e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
+    nbAll = e.div(e.add("%N", e.idx(outCols - 1)), e.idx(outCols));
     std::string U = e.mul(nbAll, C);
     std::string u0 = e.div(e.mul(nb, U), P);
     std::string u1 = e.div(e.mul(e.add(nb, e.idx(1)), U), P);
@@ -592,10 +616,21 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   const bool splitN = cfg.splitN;
   // Column block of this warp, and (clamped) the one it reads.
   std::string nbTot =
-      cfg.streamK ? nbAll
-                  : e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
+      cfg.streamK && G == 1
+          ? nbAll
+          : e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
   std::string nbW = splitN ? e.add(e.mul(nb, e.idx(cfg.warps)), warp) : nb;
   std::string nbL = splitN ? e.minu(nbW, e.sub(nbTot, e.idx(1))) : nb;
+  // Warp groups: warp w is warp w % (warps / G) of group w / (warps / G),
+  // which reads packed block G nb + group (clamped inside the weight; its
+  // columns past N are never stored).
+  const unsigned wpg = cfg.warps / G;
+  std::string warpInGroup = warp;
+  if (G > 1) {
+    std::string grp = e.div(warp, e.idx(wpg));
+    warpInGroup = e.rem(warp, e.idx(wpg));
+    nbL = e.minu(e.add(e.mul(nb, e.idx(G)), grp), e.sub(nbTot, e.idx(1)));
+  }
   // Packed 64-column blocks read by this warp: one, or (128-column blocks)
   // 2 nb and 2 nb + 1, the second clamped inside the weight (its columns
   // lie past N and are never stored).
@@ -607,7 +642,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       nbLs.push_back(e.minu(e.add(e.mul(nb, e.idx(H)), e.idx(h)),
                             e.sub(nbTot, e.idx(1))));
   std::string np =
-      e.mul(gx, e.idx(tileCols * (splitN ? cfg.warps : 1)));
+      e.mul(gx, e.idx(outCols * (splitN ? cfg.warps : 1)));
 
   std::string smem = e.op(std::string("gpu.dynamic_shared_memory : ") + wgI8);
   // Programmatic dependent launch: the next kernel of the stream may start
@@ -689,7 +724,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // k-step offset of this warp inside an iteration (0 when warps split N),
   // and its slot inside a shared-memory stage.
   std::string stageWarp = e.mul(warp, e.idx(cfg.unroll));
-  std::string warpBase = splitN ? e.idx(0) : stageWarp;
+  std::string warpBase = splitN ? e.idx(0)
+                         : G > 1 ? e.mul(warpInGroup, e.idx(cfg.unroll))
+                                 : stageWarp;
   std::string laneR = e.rem(lane, e.idx(4));
   auto emitLoads = [&](const std::string &chunkIdx) {
     std::vector<std::string> vals;
@@ -1419,15 +1456,25 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
 
   std::string mLeft = e.sub("%M", m0);
   std::string rowsValid = e.minu(mLeft, e.idx(rows));
-  std::string outElems = e.mul(rowsValid, e.idx(tileCols));
-  std::string nbCol = e.mul(nb, e.idx(tileCols));
+  std::string outElems = e.mul(rowsValid, e.idx(outCols));
+  std::string nbCol = e.mul(nb, e.idx(outCols));
   std::string single = e.cmp("eq", "%nsplit", e.idx(1));
 
-  auto sumWarps = [&](const std::string &row, const std::string &col) {
+  // Sum over the warps of the column's group (all warps when G = 1) of
+  // the reduction buffer [warp][rows][64].
+  auto sumWarps = [&](const std::string &row, const std::string &col0) {
     std::string s = e.constant("0.0 : f32");
-    for (unsigned w = 0; w < cfg.warps; ++w) {
+    std::string col = col0, base;
+    if (G > 1) {
+      col = e.rem(col0, e.idx(tileCols));
+      base = e.mul(e.div(col0, e.idx(tileCols)),
+                   e.idx(wpg * rows * tileCols));
+    }
+    for (unsigned w = 0; w < wpg; ++w) {
       std::string idx =
           e.add(e.mul(e.add(row, e.idx(w * rows)), e.idx(tileCols)), col);
+      if (G > 1)
+        idx = e.add(idx, base);
       std::string x = e.op("memref.load " + red + "[" + idx + "] : " + wgF32);
       s = e.op("arith.addf " + s + ", " + x + " : f32");
     }
@@ -1441,8 +1488,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
            nthreads + " {");
     ++e.indent;
-    std::string row = e.div(el, e.idx(tileCols));
-    std::string col = e.rem(el, e.idx(tileCols));
+    std::string row = e.div(el, e.idx(outCols));
+    std::string col = e.rem(el, e.idx(outCols));
     std::string n = e.add(nbCol, col);
     std::string s = sumWarps(row, col);
     emitOutputStore(e, e.cmp("ult", n, "%N"), s,
@@ -1471,15 +1518,15 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string partByte =
         e.mul(e.div(e.add(bigMax, e.idx(15)), e.idx(16)), e.idx(16));
     std::string part = e.op("memref.view " + smem + "[" + partByte + "][" +
-                            e.idx(rows * tileCols) + "] : " + wgI8 + " to " +
+                            e.idx(rows * outCols) + "] : " + wgI8 + " to " +
                             wgF32);
     std::string el = e.fresh();
     e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
            nthreads + " {");
     ++e.indent;
     {
-      std::string row = e.div(el, e.idx(tileCols));
-      std::string col = e.rem(el, e.idx(tileCols));
+      std::string row = e.div(el, e.idx(outCols));
+      std::string col = e.rem(el, e.idx(outCols));
       e.line("memref.store " + sumWarps(row, col) + ", " + part + "[" + el +
              "] : " + wgF32);
     }
@@ -1494,7 +1541,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     // Rank r reduces elements r * threads + tid, stepping over the ranks.
     emitSplitSumStore(
         e, e.add(e.mul(split, nthreads), tid), e.mul(nthreads, "%nsplit"),
-        outElems, tileCols, nbCol, m0,
+        outElems, outCols, nbCol, m0,
         [&](const std::string &r, const std::string &el, const std::string &,
             const std::string &) {
           std::string addr = e.op("arith.index_cast " +
@@ -1539,8 +1586,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         it.valid = e.cmp("ult", el, outElems);
         // Out-of-range slots read element 0 and never exchange.
         std::string elc = e.select(it.valid, el, e.idx(0));
-        it.row = e.div(elc, e.idx(tileCols));
-        std::string col = e.rem(elc, e.idx(tileCols));
+        it.row = e.div(elc, e.idx(outCols));
+        std::string col = e.rem(elc, e.idx(outCols));
         it.n = e.add(nbCol, col);
         it.sum = sumWarps(it.row, col);
         it.pidx = e.add(e.mul(e.add(m0, it.row), np), it.n);
@@ -1592,8 +1639,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("scf.for " + el + " = " + tid + " to " + outElems + " step " +
            nthreads + " {");
     ++e.indent;
-    std::string row = e.div(el, e.idx(tileCols));
-    std::string col = e.rem(el, e.idx(tileCols));
+    std::string row = e.div(el, e.idx(outCols));
+    std::string col = e.rem(el, e.idx(outCols));
     std::string s = sumWarps(row, col);
     std::string widx = e.add(
         e.mul(e.add(e.mul(split, "%M"), e.add(m0, row)), np),
@@ -1620,7 +1667,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string isLast = e.cmp("eq", lastI, e.sub("%nsplit", e.idx(1)));
     e.line("scf.if " + isLast + " {");
     ++e.indent;
-    emitSplitSumStore(e, tid, nthreads, outElems, tileCols, nbCol, m0,
+    emitSplitSumStore(e, tid, nthreads, outElems, outCols, nbCol, m0,
                       [&](const std::string &sp, const std::string &,
                           const std::string &grow, const std::string &n) {
                         return loadWorkspace(e, np, sp, grow, n);

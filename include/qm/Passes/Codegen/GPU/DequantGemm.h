@@ -88,6 +88,15 @@ struct DequantGemmConfig {
   /// With mTiles = 2 (v17, `_m16_..._sw`) a block covers 16 rows as two
   /// n8 tiles: one dequantized A fragment feeds 8 mma per k-step.
   bool swapAB = false;
+  /// Warp groups split N (v20, `_x2`; swapped streamed kernels): the warps
+  /// form nGroups groups of warps / nGroups; group h covers the packed
+  /// 64-column block nGroups nb + h and splits the chunk's k-steps among
+  /// its warps. The block's tile is 64 nGroups columns, so one activation
+  /// stage feeds nGroups column blocks: at M = 16 a 64-column block
+  /// re-reads as many activation bytes from L2 as it streams weight bytes
+  /// (bench/gpu/l2_ingest.cu). Each warp keeps the registers of the
+  /// 64-column kernel; a chunk is 1 / nGroups as long in k.
+  unsigned nGroups = 1;
   /// Stream-K partition (v19, `_sk`; swapped streamed kernels): the grid's
   /// x blocks are persistent; block b takes the chunk units
   /// [b U / P, (b + 1) U / P) of the U = column blocks x chunks per column
@@ -108,12 +117,17 @@ struct DequantGemmConfig {
   unsigned rowsPerBlock() const { return (swapAB ? 8 : 16) * mTiles; }
 
   /// Steps of 16 in K one block iteration covers (the packer pads K to it).
-  unsigned chunkSteps() const { return splitN ? unroll : warps * unroll; }
+  unsigned chunkSteps() const {
+    return splitN ? unroll : warps * unroll / nGroups;
+  }
   unsigned threads() const { return warps * 32; }
   /// 64-column packed blocks each warp reads per k-step.
   unsigned halves() const { return wideN ? 2 : 1; }
-  /// Output columns of the block's tile (per warp when warps split N).
+  /// Output columns of a warp's tile (the block's, unless warps split N
+  /// or warp groups do).
   unsigned tileCols() const { return 64 * halves(); }
+  /// Output columns of the block's tile when warp groups split N.
+  unsigned blockCols() const { return tileCols() * nGroups; }
   /// Bytes of one chunk of packed weights (all warps).
   unsigned chunkBytes() const {
     return warps * unroll * 32 * 16 * (bits == 4 ? 1 : 2) * halves();
