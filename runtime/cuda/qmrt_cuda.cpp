@@ -614,6 +614,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   bool tSwapRows16 = false; // table: 16-row swapped kernels at M = 9..16
   bool tStreamK = false;    // table: stream-K swapped kernels (v19)
   bool tGroups2 = false;    // table: two warp groups split N (v20, `_x2`)
+  bool tRows16AnyM = false; // table: 16-row swapped blocks at M <= 8 too
   if (M <= 8 && !wide && !deep)
     swWarps = colBlocks64 * 2 <= c->smCount       ? 16
               : colBlocks64 * 2 <= 2 * c->smCount ? 8
@@ -649,17 +650,26 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   else if (M <= 16 && wide && K < 8192)
     swWarps = 8, swBps = kTwoSplits, tSwapRows16 = M > 8, tStreamK = true,
     tGroups2 = M > 8, swUnroll = M > 8 ? 8 : 0;
-  else if (M > 8 && M <= 16 && wide)
-    swWarps = 8, swBps = kTwoSplits, tSwapRows16 = true;
-  else if (M > 8 && M <= 16 && deep && big)
-    swWarps = 8, swBps = 4, swMaxK = 2048, tSwapRows16 = true;
-  // v20 (h100_exp_v20b.jsonl): deep shapes (not big) at M = 13..16 take
-  // the 16-row swapped kernel with two warp groups splitting N and 512-k
-  // chunks per group (`_x2_u8`) at one wave, one block per SM: 14336x4096
-  // M = 16 17.12 -> 16.04 us (s4, 128 blocks); at M = 12 it tied (15.61
-  // against 15.46), so M <= 12 keeps the v13 plan. (M = 13..15 were not
-  // measured.)
-  else if (M > 12 && M <= 16 && deep && !big)
+  // v20 (h100_ab_v20d.jsonl): the same `_x2_u8_sk` plan on the wide
+  // shapes with K >= 8192 and the deep big ones at M = 9..16, in place of
+  // the v17 16-row plans: 8192x28672 M = 12 / 16 55.07 / 58.67 -> 47.35 /
+  // 48.68 us, 28672x8192 58.49 / 63.51 -> 49.20 / 49.89 (one pass). And
+  // (h100_exp_v20f.jsonl, same call, two alternating passes) as 16-row
+  // blocks at M <= 8 too, except deep big at M = 1 (43.93 against 44.65):
+  // 8192x28672 M = 1 / 4 / 6 / 8 48.42 / 50.92 / 49.48 / 49.41 -> 43.89 /
+  // 45.07 / 45.55 / 46.08, 28672x8192 M = 4 / 6 / 8 48.99 / 50.49 / 51.99
+  // -> 46.12 / 46.51 / 46.89.
+  else if (M <= 16 && (wide || (deep && big && M >= 2)))
+    swWarps = 8, swBps = kTwoSplits, tSwapRows16 = true, tStreamK = true,
+    tGroups2 = true, swUnroll = 8, tRows16AnyM = true;
+  // v20 (h100_exp_v20b.jsonl, h100_ab_v20d.jsonl): deep shapes (not big)
+  // at M = 16 take the 16-row swapped kernel with two warp groups
+  // splitting N and 512-k chunks per group (`_x2_u8`) at one wave, one
+  // block per SM: 14336x4096 17.12 -> 16.04 and 16.56 -> 16.11 us (s4,
+  // 128 blocks; two calls). At M = 12 it tied (15.61 against 15.46) and at
+  // M = 13 it lost (15.85 against 15.57); M = 14, 15 were not measured, so
+  // they keep the v13 plan.
+  else if (M == 16 && deep && !big)
     swWarps = 8, swBps = kOneWave, swUnroll = 8, tSwapRows16 = true,
     tGroups2 = true;
   // (v11d: the 16-warp unswapped streamed kernel `_m16_w16_s3_g_a`, one
@@ -687,8 +697,9 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // M = 9..16 two (16-row blocks, v17) where the cubin has them, unless
   // the table or `qmrt_cuda_set_swap(ctx, 2)` asks for two 8-row blocks
   // (v16).
-  const bool sw16 = M > 8 && (c->swapPref == 1 ||
-                              (c->swapPref < 0 && tSwapRows16));
+  const bool sw16 = (M > 8 && (c->swapPref == 1 ||
+                               (c->swapPref < 0 && tSwapRows16))) ||
+                    (c->swapPref < 0 && tRows16AnyM);
   // Swapped kernels past M = 16 only as 16-row blocks under a row cap.
   const bool swapAnyM = maxRows == 16 && swTilesAvailable(c);
   const int swTiles = (sw16 || swapAnyM) && swTilesAvailable(c) ? 2 : 1;
