@@ -831,11 +831,22 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (best < 0 && wantUnroll != 0) // no such long-chunk kernel: default
     best = pick(0);
   if (best < 0)
-    return fail("qmrt_cuda_plan_for: no kernel for bits=" +
+    // Name the kind asked for: a manifest from another generator build
+    // (e.g. other minb values) fails here rather than at launch.
+    return fail("qmrt_cuda_plan_for: no kernel in the manifest for bits=" +
                 std::to_string(w->meta.bits) +
                 " sym=" + std::to_string(w->meta.symmetric) +
                 " gather=" + std::to_string(w->meta.gather) +
-                " mtiles=" + std::to_string(mt));
+                " mtiles=" + std::to_string(wantSwap ? swTiles : mt) +
+                " swapab=" + std::to_string(wantSwap) +
+                " streamk=" + std::to_string(wantStreamK) +
+                " warps=" + std::to_string(warps) +
+                " ncols=" + std::to_string(wantCols) +
+                " streama=" + std::to_string(wantStreamA) +
+                " minb=" + std::to_string(wantMinb) +
+                " unroll=" + std::to_string(wantUnroll) +
+                " (is the manifest from the same quant-gpu-gen build as "
+                "this runtime?)");
   const KernelInfo &k = c->kernels[best];
   int64_t chunkSteps = chunkStepsOf(k);
   int64_t rows = rowsOf(k);
