@@ -662,14 +662,14 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   else if (M <= 16 && (wide || (deep && big && M >= 2)))
     swWarps = 8, swBps = kTwoSplits, tSwapRows16 = true, tStreamK = true,
     tGroups2 = true, swUnroll = 8, tRows16AnyM = true;
-  // v20 (h100_exp_v20b.jsonl, h100_ab_v20d.jsonl): deep shapes (not big)
-  // at M = 16 take the 16-row swapped kernel with two warp groups
-  // splitting N and 512-k chunks per group (`_x2_u8`) at one wave, one
-  // block per SM: 14336x4096 17.12 -> 16.04 and 16.56 -> 16.11 us (s4,
-  // 128 blocks; two calls). At M = 12 it tied (15.61 against 15.46) and at
-  // M = 13 it lost (15.85 against 15.57); M = 14, 15 were not measured, so
-  // they keep the v13 plan.
-  else if (M == 16 && deep && !big)
+  // v20 (h100_exp_v20b.jsonl, h100_ab_v20d.jsonl, h100_exp_v20h.jsonl):
+  // deep shapes (not big) at M = 14..16 take the 16-row swapped kernel
+  // with two warp groups splitting N and 512-k chunks per group
+  // (`_x2_u8`) at one wave, one block per SM: 14336x4096 M = 16 17.12 ->
+  // 16.04 and 16.56 -> 16.11 us (s4, 128 blocks; two calls), M = 14 / 15
+  // 16.43 / 16.37 -> 16.01 / 16.08 (two passes). At M = 12 it tied (15.61
+  // against 15.46) and at M = 13 it lost (15.85 against 15.57).
+  else if (M >= 14 && M <= 16 && deep && !big)
     swWarps = 8, swBps = kOneWave, swUnroll = 8, tSwapRows16 = true,
     tGroups2 = true;
   // (v11d: the 16-warp unswapped streamed kernel `_m16_w16_s3_g_a`, one
