@@ -40,6 +40,10 @@ llvm_config.add_tool_substitutions(built_tools, tool_dirs)
 for t in built_tools:
     config.available_features.add(t)
 
+# The CUDA runtime's offline planner (built where the CUDA headers exist).
+if os.path.exists(os.path.join(config.qm_tools_dir, "qm-dqgemm-plan")):
+    config.available_features.add("qm-dqgemm-plan")
+
 # Features tests can REQUIRES: on.
 if os.path.isdir(config.qm_shared_dir):
     config.available_features.add("shared-models")

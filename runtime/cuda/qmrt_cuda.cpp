@@ -49,6 +49,8 @@ struct KernelInfo {
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
       streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0,
       streamk = 0, ngroups = 1;
+  int regs = 0; // registers per thread on this device's chip (manifest
+                // regs_sm_<nn>; offline planning only)
   CUfunction fn = nullptr;
   int smemConfigured = 0;
 };
@@ -59,6 +61,10 @@ struct qmrt_cuda_ctx {
   CUcontext cuctx = nullptr;
   CUmodule mod = nullptr;
   int smCount = 0, maxSmemOptin = 0, ccMajor = 0;
+  // Planning only (qmrt_cuda_create_offline): no device, no module; the
+  // occupancy comes from a model of the SM (offlineOccupancy) instead of
+  // the driver.
+  bool offline = false;
   bool pdl = true; // launch with PDL where the kernel supports it
   int streamAPref = -1; // streamed-activation kernels: -1 table, 0, 1
   int widePref = -1;    // 128-column kernels: -1 table, 0, 1
@@ -78,6 +84,90 @@ struct qmrt_cuda_ctx {
 
 extern "C" void qmrt_cuda_set_error(const char *msg) { lastError = msg; }
 extern "C" const char *qmrt_cuda_last_error(void) { return lastError.c_str(); }
+
+// Reads the kernel table (manifest.txt of quant-gpu-gen) into `c`; with a
+// module loaded, looks up every kernel in it.
+static int loadManifest(qmrt_cuda_ctx *c, const char *manifest_path) {
+  std::ifstream m(manifest_path);
+  if (!m) {
+    fail(std::string("qmrt_cuda_create: cannot read manifest '") +
+         manifest_path + "'");
+    return 1;
+  }
+  std::string line;
+  while (std::getline(m, line)) {
+    if (line.empty())
+      continue;
+    std::istringstream ls(line);
+    KernelInfo k;
+    ls >> k.name;
+    std::string kv;
+    while (ls >> kv) {
+      auto eq = kv.find('=');
+      if (eq == std::string::npos)
+        continue;
+      std::string key = kv.substr(0, eq);
+      int v = std::atoi(kv.c_str() + eq + 1);
+      if (key == "bits") k.bits = v;
+      else if (key == "sym") k.sym = v;
+      else if (key == "gather") k.gather = v;
+      else if (key == "mtiles") k.mtiles = v;
+      else if (key == "warps") k.warps = v;
+      else if (key == "unroll") k.unroll = v;
+      else if (key == "stages") k.stages = v;
+      else if (key == "splitn") k.splitn = v;
+      else if (key == "scaleafter") k.scaleafter = v;
+      else if (key == "cluster") k.cluster = v;
+      else if (key == "pdl") k.pdl = v;
+      else if (key == "streama") k.streama = v;
+      else if (key == "ncols") k.ncols = v;
+      else if (key == "sfit") k.sfit = v;
+      else if (key == "minb") k.minb = v;
+      else if (key == "swapab") k.swapab = v;
+      else if (key == "trace") k.trace = v;
+      else if (key == "streamk") k.streamk = v;
+      else if (key == "ngroups") k.ngroups = v;
+      else if (key.rfind("regs_sm_", 0) == 0 &&
+               std::atoi(key.c_str() + 8) / 10 == c->ccMajor)
+        k.regs = v;
+    }
+    // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
+    if (k.cluster) {
+      if (c->ccMajor < 9 ||
+          (!c->offline && cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()) !=
+                              CUDA_SUCCESS))
+        continue;
+      c->kernels.push_back(k);
+      continue;
+    }
+    if (k.ngroups != 1 &&
+        (k.ngroups != 2 || k.ncols != 128 || !k.swapab || k.splitn ||
+         k.warps % 2 != 0)) {
+      fail("qmrt_cuda_create: kernel '" + k.name +
+           "' has an unsupported warp-group split (ngroups=" +
+           std::to_string(k.ngroups) + ") in manifest '" + manifest_path +
+           "'");
+      return 1;
+    }
+    if (k.ncols != 64 && k.ncols != 128) {
+      fail("qmrt_cuda_create: kernel '" + k.name +
+           "' has an unsupported tile width (ncols=" + std::to_string(k.ncols) +
+           ") in manifest '" + manifest_path + "'");
+      return 1;
+    }
+    if (!c->offline &&
+        !cuCheck(cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()),
+                 ("cuModuleGetFunction(" + k.name + ")").c_str(), __func__))
+      return 1;
+    c->kernels.push_back(k);
+  }
+  if (c->kernels.empty()) {
+    fail(std::string("qmrt_cuda_create: no kernels in manifest '") +
+         manifest_path + "'");
+    return 1;
+  }
+  return 0;
+}
 
 extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
                                 const char *manifest_path,
@@ -119,78 +209,29 @@ extern "C" int qmrt_cuda_create(int device, const char *cubin_path,
   if (!cuCheck(cuModuleLoadData(&c->mod, image.data()), "cuModuleLoadData",
                __func__))
     return bail();
-  std::ifstream m(manifest_path);
-  if (!m) {
-    fail(std::string("qmrt_cuda_create: cannot read manifest '") +
-         manifest_path + "'");
+  if (loadManifest(c, manifest_path))
     return bail();
-  }
-  std::string line;
-  while (std::getline(m, line)) {
-    if (line.empty())
-      continue;
-    std::istringstream ls(line);
-    KernelInfo k;
-    ls >> k.name;
-    std::string kv;
-    while (ls >> kv) {
-      auto eq = kv.find('=');
-      if (eq == std::string::npos)
-        continue;
-      std::string key = kv.substr(0, eq);
-      int v = std::atoi(kv.c_str() + eq + 1);
-      if (key == "bits") k.bits = v;
-      else if (key == "sym") k.sym = v;
-      else if (key == "gather") k.gather = v;
-      else if (key == "mtiles") k.mtiles = v;
-      else if (key == "warps") k.warps = v;
-      else if (key == "unroll") k.unroll = v;
-      else if (key == "stages") k.stages = v;
-      else if (key == "splitn") k.splitn = v;
-      else if (key == "scaleafter") k.scaleafter = v;
-      else if (key == "cluster") k.cluster = v;
-      else if (key == "pdl") k.pdl = v;
-      else if (key == "streama") k.streama = v;
-      else if (key == "ncols") k.ncols = v;
-      else if (key == "sfit") k.sfit = v;
-      else if (key == "minb") k.minb = v;
-      else if (key == "swapab") k.swapab = v;
-      else if (key == "trace") k.trace = v;
-      else if (key == "streamk") k.streamk = v;
-      else if (key == "ngroups") k.ngroups = v;
-    }
-    // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
-    if (k.cluster) {
-      if (c->ccMajor < 9 ||
-          cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()) != CUDA_SUCCESS)
-        continue;
-      c->kernels.push_back(k);
-      continue;
-    }
-    if (k.ngroups != 1 &&
-        (k.ngroups != 2 || k.ncols != 128 || !k.swapab || k.splitn ||
-         k.warps % 2 != 0)) {
-      fail("qmrt_cuda_create: kernel '" + k.name +
-           "' has an unsupported warp-group split (ngroups=" +
-           std::to_string(k.ngroups) + ") in manifest '" + manifest_path +
-           "'");
-      return bail();
-    }
-    if (k.ncols != 64 && k.ncols != 128) {
-      fail("qmrt_cuda_create: kernel '" + k.name +
-           "' has an unsupported tile width (ncols=" + std::to_string(k.ncols) +
-           ") in manifest '" + manifest_path + "'");
-      return bail();
-    }
-    if (!cuCheck(cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()),
-                 ("cuModuleGetFunction(" + k.name + ")").c_str(), __func__))
-      return bail();
-    c->kernels.push_back(k);
-  }
-  if (c->kernels.empty()) {
-    fail(std::string("qmrt_cuda_create: no kernels in manifest '") +
-         manifest_path + "'");
-    return bail();
+  *out = c;
+  return 0;
+}
+
+extern "C" int qmrt_cuda_create_offline(const char *manifest_path,
+                                        int sm_count, int smem_optin,
+                                        int cc_major, qmrt_cuda_ctx **out) {
+  *out = nullptr;
+  if (sm_count <= 0 || smem_optin <= 0 || cc_major <= 0)
+    return fail("qmrt_cuda_create_offline: SM count, shared memory and "
+                "compute capability must be positive (got " +
+                std::to_string(sm_count) + ", " + std::to_string(smem_optin) +
+                ", " + std::to_string(cc_major) + ")");
+  auto *c = new qmrt_cuda_ctx();
+  c->offline = true;
+  c->smCount = sm_count;
+  c->maxSmemOptin = smem_optin;
+  c->ccMajor = cc_major;
+  if (loadManifest(c, manifest_path)) {
+    delete c;
+    return 1;
   }
   *out = c;
   return 0;
@@ -401,6 +442,8 @@ static int64_t rowsOf(const KernelInfo &k) {
 // Lets `k` use all the dynamic shared memory the device allows (the
 // occupancy queries of the planner assume it).
 static int allowMaxSharedMemory(qmrt_cuda_ctx *c, KernelInfo &k) {
+  if (c->offline)
+    return 0;
   int staticSmem = 0;
   QMRT_CU(cuFuncGetAttribute(&staticSmem, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES,
                              k.fn));
@@ -434,6 +477,32 @@ static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   // Flag word, or (cluster kernels) the block's partial tile.
   return static_cast<unsigned>(
       body + (k.cluster ? std::max<int64_t>(16, rows * k.ncols * 4) : 16));
+}
+
+// Blocks of `k` resident per SM with `smem` bytes of dynamic shared memory:
+// the driver's answer, or (offline contexts) a model of an sm_80 / sm_90
+// SM: 2048 threads, 32 blocks, 64K registers (the kernel's count from the
+// manifest, else its minb bound or 128 per thread, allocated per warp in
+// units of 256), and the opt-in shared memory plus 1 KiB per block of the
+// SM's (smem_optin + 1 KiB) bytes.
+static int occupancyOf(qmrt_cuda_ctx *c, const KernelInfo &k, size_t smem,
+                       int *occ) {
+  const int threads = 32 * k.warps;
+  if (!c->offline) {
+    QMRT_CU(cuOccupancyMaxActiveBlocksPerMultiprocessor(occ, k.fn, threads,
+                                                        smem));
+    return 0;
+  }
+  const int64_t regs = k.regs ? k.regs
+                       : k.minb ? 65536 / (int64_t(k.minb) * threads)
+                                : std::min<int64_t>(128, 65536 / threads);
+  const int64_t perWarp = (regs * 32 + 255) / 256 * 256;
+  const int64_t smemSm = int64_t(c->maxSmemOptin) + 1024;
+  int64_t n = std::min<int64_t>(32, 2048 / threads);
+  n = std::min<int64_t>(n, 65536 / (perWarp * k.warps));
+  n = std::min<int64_t>(n, smemSm / (int64_t(smem) + 1024));
+  *occ = static_cast<int>(std::max<int64_t>(0, n));
+  return 0;
 }
 
 extern "C" int qmrt_cuda_plan_for(qmrt_cuda_ctx *c, const qmrt_cuda_weight *w,
@@ -868,8 +937,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
       // itself depends on P: two passes settle it.
       int64_t seg = P ? std::min<int64_t>(kChunks, (U + P - 1) / P) : 1;
       int occ = 0;
-      QMRT_CU(cuOccupancyMaxActiveBlocksPerMultiprocessor(
-          &occ, kk.fn, 32 * kk.warps, sharedBytes(kk, seg * chunkSteps, M)));
+      if (occupancyOf(c, kk, sharedBytes(kk, seg * chunkSteps, M), &occ))
+        return 1;
       P = std::min<int64_t>(U, int64_t(c->smCount) * std::max(occ, 1));
       if (maxChunks < 0) // forced: exactly -maxChunks units per block
         P = std::max<int64_t>(1, std::min<int64_t>(U, U / -int64_t(maxChunks)));
@@ -940,8 +1009,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     auto oneWave = [&](int64_t q, bool *fits) -> int {
       int64_t sp = (kChunks + q - 1) / q;
       int occ = 0;
-      QMRT_CU(cuOccupancyMaxActiveBlocksPerMultiprocessor(
-          &occ, kk.fn, 32 * kk.warps, sharedBytes(kk, q * chunkSteps, M)));
+      if (occupancyOf(c, kk, sharedBytes(kk, q * chunkSteps, M), &occ))
+        return 1;
       *fits = nBlocks * mBlocks * sp <= int64_t(c->smCount) * occ;
       return 0;
     };

@@ -6,6 +6,8 @@
 //   dqgemm.mlir               the generated kernels (before lowering)
 //   dqgemm_<chip>.ptx/.cubin  one module per chip
 //   manifest.txt / .json      kernel names, tile configs, launch shape
+//                             (manifest.txt: registers per thread for each
+//                             chip assembled, from `ptxas -v`)
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,10 +21,13 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <map>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -139,6 +144,10 @@ int main(int argc, char **argv) {
                   "(use --no-ptxas)");
   }
 
+  // Registers per thread of each kernel for each assembled chip (`ptxas
+  // -v`; the cubins are the same with or without it): the runtime's
+  // offline planner models occupancy with them (qmrt_cuda_create_offline).
+  std::map<std::string, std::vector<std::pair<std::string, int>>> regsOf;
   bool wroteMlir = false;
   for (const std::string &chip : targets) {
     // Cluster kernels need sm_90 or newer; other chips' cubins leave them
@@ -185,6 +194,42 @@ int main(int argc, char **argv) {
     if (rc != 0)
       return fail("ptxas failed for " + chip + " (exit " + Twine(rc) + ") " +
                   err);
+    // A second, verbose pass for the register counts: ptxas records its
+    // command line in the cubin, so `-v` on the first pass would change the
+    // cubin's bytes (not its code).
+    std::string infoPath = path("ptxas_" + chip + ".log");
+    std::string scratch = path("ptxas_" + chip + ".scratch.cubin");
+    SmallVector<StringRef> vargs = {ptxas, "-O3", "-v", arch, ptxPath, "-o",
+                                    scratch};
+    std::optional<StringRef> redirects[] = {std::nullopt, StringRef(infoPath),
+                                            StringRef(infoPath)};
+    rc = llvm::sys::ExecuteAndWait(ptxas, vargs, std::nullopt, redirects, 0,
+                                   0, &err);
+    llvm::sys::fs::remove(scratch);
+    auto info = llvm::MemoryBuffer::getFile(infoPath);
+    if (rc != 0 || !info)
+      return fail("ptxas -v failed for " + chip + " (exit " + Twine(rc) +
+                  ") " + err);
+    // "Compiling entry function 'NAME' for 'sm_90'" ... "Used N registers"
+    std::string current;
+    SmallVector<StringRef> lines;
+    (*info)->getBuffer().split(lines, '\n');
+    for (StringRef l : lines) {
+      size_t at = l.find("Compiling entry function '");
+      if (at != StringRef::npos) {
+        current = l.drop_front(at + 26).split('\'').first.str();
+        continue;
+      }
+      at = l.find("Used ");
+      unsigned n = 0;
+      if (at != StringRef::npos && !current.empty() &&
+          !l.drop_front(at + 5).split(' ').first.getAsInteger(10, n) &&
+          l.drop_front(at + 5).split(' ').second.starts_with("registers")) {
+        regsOf[current].push_back({chip, int(n)});
+        current.clear();
+      }
+    }
+    llvm::sys::fs::remove(infoPath);
   }
 
   // Manifest: one line per kernel, read by the CUDA runtime's config table.
@@ -199,6 +244,12 @@ int main(int argc, char **argv) {
                           ",\n  \"block_n\": " +
                           std::to_string(qm::gpu::kBlockN) +
                           ",\n  \"kernels\": [\n";
+  auto regsField = [&](const std::string &name) {
+    std::string f;
+    for (auto &[chip, n] : regsOf[name])
+      f += " regs_" + chip + "=" + std::to_string(n);
+    return f;
+  };
   for (size_t i = 0; i < configs.size(); ++i) {
     const auto &c = configs[i];
     txt += llvm::formatv("{0} bits={1} sym={2} gather={3} mtiles={4} "
@@ -217,7 +268,8 @@ int main(int argc, char **argv) {
                              (c.trace ? " trace=1" : "") +
                              (c.nGroups > 1
                                   ? " ngroups=" + std::to_string(c.nGroups)
-                                  : std::string()))
+                                  : std::string()) +
+                             regsField(c.kernelName()))
                .str();
     json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
                           "\"symmetric\": {2}, \"gather_a\": {3}, "

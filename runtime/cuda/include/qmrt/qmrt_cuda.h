@@ -66,6 +66,17 @@ const char *qmrt_cuda_last_error(void);
  * kernel table from `manifest_path` (manifest.txt of quant-gpu-gen). */
 int qmrt_cuda_create(int device, const char *cubin_path,
                      const char *manifest_path, qmrt_cuda_ctx **out);
+/* Planning only, no device (qm-dqgemm-plan, tests): reads the kernel table
+ * from `manifest_path` for a device of `sm_count` SMs, `smem_optin` bytes
+ * of opt-in shared memory per block and compute capability `cc_major`;
+ * blocks per SM come from a model of the SM (2048 threads, 32 blocks, 64K
+ * registers at 128 per thread or the kernel's minb bound, shared memory),
+ * not from the driver. Only qmrt_cuda_plan_for* and the preference setters
+ * may be used with it (uploads and launches fail). H100 SXM: 132, 232448,
+ * 9. */
+int qmrt_cuda_create_offline(const char *manifest_path, int sm_count,
+                             int smem_optin, int cc_major,
+                             qmrt_cuda_ctx **out);
 void qmrt_cuda_destroy(qmrt_cuda_ctx *ctx);
 int qmrt_cuda_sm_count(qmrt_cuda_ctx *ctx);
 /* Programmatic dependent launch (on by default; used on sm_90+ with kernels
