@@ -77,20 +77,13 @@ int main(int argc, char **argv) {
           break;
         p = q + 1;
       }
-    } else if (a == "--bits") {
-      if (!intArg(&bits))
-        return 2;
-    } else if (a == "--group") {
-      if (!intArg(&group))
-        return 2;
-    } else if (a == "--sms") {
-      if (!intArg(&sms))
-        return 2;
-    } else if (a == "--smem") {
-      if (!intArg(&smem))
-        return 2;
-    } else if (a == "--cc") {
-      if (!intArg(&cc))
+    } else if (long long *v = a == "--bits"    ? &bits
+                              : a == "--group" ? &group
+                              : a == "--sms"   ? &sms
+                              : a == "--smem"  ? &smem
+                              : a == "--cc"    ? &cc
+                                               : nullptr) {
+      if (!intArg(v))
         return 2;
     } else if (a == "--asym") {
       asym = true;
