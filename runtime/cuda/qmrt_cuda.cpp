@@ -62,7 +62,7 @@ struct qmrt_cuda_ctx {
   CUmodule mod = nullptr;
   int smCount = 0, maxSmemOptin = 0, ccMajor = 0;
   // Planning only (qmrt_cuda_create_offline): no device, no module; the
-  // occupancy comes from a model of the SM (offlineOccupancy) instead of
+  // occupancy comes from a model of the SM (occupancyOf) instead of
   // the driver.
   bool offline = false;
   bool pdl = true; // launch with PDL where the kernel supports it
