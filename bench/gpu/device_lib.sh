@@ -3,7 +3,10 @@
 #   qm_device            card name and driver into $OUT/device.txt
 #   qm_check [--quick]   qm-dqgemm-check of gen/ into $OUT/check.log and
 #                        its summary lines (gzip the log when done)
-#   qm_count LABEL PAT... how many PASS lines of the check match every PAT
+#   qm_start [--quick]   qm_device, then qm_check with the log gzipped,
+#                        dated before and after
+#   qm_count LABEL PAT... how many PASS lines of the check (its log, gzipped
+#                        or not) match every PAT
 #   qm_sw TAG ARGS...    qm-dqgemm-bench of gen/ (or $QM_GEN), JSON lines
 #                        tagged TAG appended to $OUT/sweep.jsonl
 #   qm_bench_of BIN LIB GEN TAG ARGS...
@@ -17,9 +20,15 @@ qm_check() {
   echo "check exit $?"
   grep -E "FAIL|SUMMARY|error" $OUT/check.log | tail -8
 }
+qm_start() {
+  qm_device; date
+  qm_check "$@"
+  gzip -f $OUT/check.log; date
+}
 qm_count() {
-  local label=$1 lines; shift
-  lines=$(grep PASS $OUT/check.log)
+  local label=$1 log=$OUT/check.log lines; shift
+  [ -f $log ] || log=$log.gz
+  lines=$(zcat -f $log | grep PASS)
   for pat in "$@"; do lines=$(grep -- "$pat" <<< "$lines"); done
   echo "$label runs passed: $(grep -c . <<< "$lines")"
 }

@@ -9,12 +9,8 @@
 set -o pipefail
 D=$1; OUT=$2
 source $D/bench/device_lib.sh
-qm_device
-date
-qm_check
+qm_start
 qm_count "16-row swapped" 'direct_m16_w[0-9]*_s3_g_a_sw'
-gzip -f $OUT/check.log
-date
 SW="--swap 1 --stream-a 1 --deep 0 --split-n 0"
 for pass in a b; do
   qm_sw table 4096:4096 4096:6144 14336:4096 4096:28672 --m 12,16

@@ -10,12 +10,8 @@
 set -o pipefail
 D=$1; OUT=$2
 source $D/bench/device_lib.sh
-qm_device
-date
-qm_check
+qm_start
 qm_count "16-row swapped" 'direct_m16_w[0-9]*_s3_g_a_sw'
-gzip -f $OUT/check.log
-date
 T=$OUT/trace.jsonl
 run() { QM_GEN=$D/gen17t qm_sw "$@"; }
 S9="--swap 1 --deep 1 --stream-a 1 --cps-list 4"

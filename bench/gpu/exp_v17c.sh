@@ -9,13 +9,9 @@
 set -o pipefail
 D=$1; OUT=$2
 source $D/bench/device_lib.sh
-qm_device
-date
-qm_check
+qm_start
 qm_count "16-row swapped" 'direct_m16_w[0-9]*_s3_g_a_sw'
 qm_count "M=11" 'M=11 '
-gzip -f $OUT/check.log
-date
 SW="--swap 1 --stream-a 1 --deep 0 --split-n 0"
 for pass in a b; do
   qm_sw table 4096:28672 8192:28672 28672:8192 --m 9,12,16

@@ -8,13 +8,9 @@
 set -o pipefail
 D=$1; OUT=$2
 source $D/bench/device_lib.sh
-qm_device
-date
-qm_check
+qm_start
 qm_count "16-row swapped" 'direct_m16_w[0-9]*_s3_g_a_sw'
 qm_count "M=130 through 16/32-row kernels" 'M=130 ' '_m\(16\|32\)_'
-gzip -f $OUT/check.log
-date
 S="4096:4096 14336:4096 4096:28672 4096:6144"
 MS="--m 32,64,128,256"
 qm_sw table $S $MS

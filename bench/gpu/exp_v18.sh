@@ -7,12 +7,8 @@
 set -o pipefail
 D=$1; OUT=$2
 source $D/bench/device_lib.sh
-qm_device
-date
-qm_check
+qm_start
 qm_count "split-M" '_w[248]m_'
-gzip -f $OUT/check.log
-date
 S="4096:4096 14336:4096 4096:28672 4096:6144"
 qm_sw table $S --m 32,64,128,256
 qm_sw sm32 $S --m 32,64 --split-m 32

@@ -8,12 +8,8 @@
 set -o pipefail
 D=$1; OUT=$2
 source $D/bench/device_lib.sh
-qm_device
-date
-qm_check
+qm_start
 qm_count "stream-K" '_sk '
-gzip -f $OUT/check.log
-date
 S="4096:6144 4096:4096 4096:28672 14336:4096"
 SK="--stream-k 1 --swap 1 --stream-a 1 --split-n 0"
 qm_sw table $S --m 1,8,12,16

@@ -6,12 +6,8 @@
 set -o pipefail
 D=$1; OUT=$2
 source $D/bench/device_lib.sh
-qm_device
-date
-qm_check
+qm_start
 qm_count "stream-K" '_sk '
-gzip -f $OUT/check.log
-date
 SK="--stream-k 1 --swap 1 --stream-a 1 --split-n 0 --warps 8"
 for pass in a b; do
   qm_sw table 4096:28672 14336:4096 4096:6144 --m 1,8,12,16

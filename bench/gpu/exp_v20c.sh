@@ -7,11 +7,9 @@
 set -o pipefail
 D=$1; OUT=$2
 source $D/bench/device_lib.sh
-qm_device; date
-qm_check
+qm_start
 qm_count "x2" '_x2'
 qm_count "x2 long-chunk stream-K" '_x2_u[48]_sk'
-gzip -f $OUT/check.log; date
 X="--wide 1 --swap 1 --stream-a 1 --split-n 0"
 for pass in a b; do
   qm_sw table 4096:28672 14336:4096 4096:6144 --m 8,12,16

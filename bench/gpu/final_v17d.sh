@@ -16,10 +16,8 @@ if [ "$MODE" = bench ]; then
   tail -52 $OUT/bench.log; date
   exit 0
 fi
-date; qm_device; qm_check
+qm_start
 qm_count "M=130 through 16/32-row kernels" 'M=130 ' '_m\(16\|32\)_'
-gzip -f $OUT/check.log
-date
 for pass in a b; do
   qm_bench_of $D/base/bin/qm-dqgemm-bench $D/base/lib $D/base/gen v16$pass 4096:6144 4096:4096 4096:28672 14336:4096 --m 32,64,128,256
   qm_bench_of $D/bin/qm-dqgemm-bench $D/lib $D/gen v17$pass 4096:6144 4096:4096 4096:28672 14336:4096 --m 32,64,128,256

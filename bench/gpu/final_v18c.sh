@@ -9,9 +9,7 @@ set -o pipefail
 D=$1; OUT=$2
 export PYTHONUNBUFFERED=1
 source $D/bench/device_lib.sh
-date; qm_device; qm_check
-gzip -f $OUT/check.log
-date
+qm_start
 for pass in a b; do
   qm_bench_of $D/prev/bin/qm-dqgemm-bench $D/prev/lib $D/gen v17d$pass 4096:4096 4096:6144 --m 33,48,64,96,128,256
   qm_bench_of $D/bin/qm-dqgemm-bench $D/lib $D/gen v18c$pass 4096:4096 4096:6144 --m 33,48,64,96,128,256

@@ -7,7 +7,7 @@ set -o pipefail
 D=$1; OUT=$2
 export PYTHONUNBUFFERED=1
 source $D/bench/device_lib.sh
-qm_device; qm_check --quick; gzip -f $OUT/check.log
+qm_start --quick
 LD_LIBRARY_PATH=$D/lib python3 $D/bench/bench.py --ours-bin $D/bin/qm-dqgemm-bench \
   --cubin $D/gen/dqgemm_sm_90.cubin --manifest $D/gen/manifest.txt \
   --out $OUT/bench.json --shapes 4096:28672 --m 1,8,16 2>&1 | tail -8

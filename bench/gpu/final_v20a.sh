@@ -7,10 +7,8 @@ set -o pipefail
 D=$1; OUT=$2
 export PYTHONUNBUFFERED=1
 source $D/bench/device_lib.sh
-qm_device; date
-qm_check
+qm_start
 qm_count "stream-K" '_sk '
-gzip -f $OUT/check.log; date
 LD_LIBRARY_PATH=$D/lib python3 $D/bench/bench.py --ours-bin $D/bin/qm-dqgemm-bench \
   --cubin $D/gen/dqgemm_sm_90.cubin --manifest $D/gen/manifest.txt \
   --out $OUT/bench.json --shapes 4096:6144,4096:4096,4096:28672,14336:4096 \

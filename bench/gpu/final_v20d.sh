@@ -8,10 +8,8 @@ set -o pipefail
 D=$1; OUT=$2
 export PYTHONUNBUFFERED=1
 source $D/bench/device_lib.sh
-qm_device; date
-qm_check
+qm_start
 qm_count "x2" '_x2'
-gzip -f $OUT/check.log; date
 V19SK="--stream-k 1 --swap 1 --stream-a 1 --split-n 0 --warps 8 --wide 0"
 X="--wide 1 --swap 1 --stream-a 1 --split-n 0 --warps 8 --unroll 8"
 for pass in a b; do
