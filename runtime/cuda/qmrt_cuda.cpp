@@ -947,7 +947,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
     const int64_t L = U / P; // every block holds >= L units
     qmrt_cuda_plan p{};
     p.kernel = best;
-    p.m_tile = rowsOf(k);
+    p.m_tile = rows;
     p.nsplit = std::min<int64_t>(P, (kChunks - 1 + L - 1) / L + 1);
     p.sps = segMax * chunkSteps;
     p.grid[0] = static_cast<unsigned>(P);

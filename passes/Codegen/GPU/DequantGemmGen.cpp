@@ -614,9 +614,11 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string stride = e.add(kw, e.idx(8));
   std::string k0 = e.mul(kstep0, e.idx(16));
   const bool splitN = cfg.splitN;
-  // Column block of this warp, and (clamped) the one it reads.
+  // Column block of this warp, and (clamped) the one it reads. nbTot
+  // counts packed 64-column blocks (stream-K's nbAll does when the block's
+  // tile is 64 columns wide).
   std::string nbTot =
-      cfg.streamK && G == 1
+      cfg.streamK && outCols == kBlockN
           ? nbAll
           : e.div(e.add("%N", e.idx(kBlockN - 1)), e.idx(kBlockN));
   std::string nbW = splitN ? e.add(e.mul(nb, e.idx(cfg.warps)), warp) : nb;
