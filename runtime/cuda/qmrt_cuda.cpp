@@ -684,13 +684,32 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   bool tStreamK = false;    // table: stream-K swapped kernels (v19)
   bool tGroups2 = false;    // table: two warp groups split N (v20, `_x2`)
   bool tRows16AnyM = false; // table: 16-row swapped blocks at M <= 8 too
+  // (Both v21 rules below only where the 1024-k chunk divides the padded
+  // K; elsewhere the earlier plans.)
+  const bool k1024 = w->meta.Kp % 1024 == 0;
   if (M <= 8 && !wide && !deep)
     swWarps = colBlocks64 * 2 <= c->smCount       ? 16
               : colBlocks64 * 2 <= 2 * c->smCount ? 8
                                                   : 4,
     swBps = kOneWave;
-  else if (M <= 8 && deep && !big)
-    swWarps = 8, swBps = kOneWave, swUnroll = 8;
+  // v21 (h100_exp_v21f.jsonl, same call, two alternating passes; warp
+  // barriers, v21b): from M = 3 the 16-warp kernel with 1024-k chunks
+  // (`_u4`) at one wave instead: 14336x4096 M = 3 / 5 / 6 / 8 12.08 /
+  // 12.60 / 12.78 / 12.94 -> 11.98 / 12.38 / 12.43 / 12.61 us (M = 2 lost,
+  // 11.87 against 11.34).
+  else if (M <= 8 && deep && !big) {
+    const bool u4 = M >= 3 && k1024;
+    swWarps = u4 ? 16 : 8, swBps = kOneWave, swUnroll = u4 ? 4 : 8;
+  }
+  // v21 (h100_exp_v21f.jsonl): small shapes at M = 9..12 whose two 8-row
+  // blocks per column block fit one wave at one block per SM take the
+  // 16-warp 1024-k chunk kernel without split-K (one wave: s1), each row
+  // block reading the whole weight: 4096x4096 M = 9 / 10 / 11 / 12 6.93 /
+  // 6.96 / 7.00 / 6.94 -> 6.62 / 6.60 / 6.70 / 6.77 us. At M = 13..16 the
+  // v16 plan below stays (7.04-7.21 against 6.92-7.03).
+  else if (M > 8 && M <= 12 && !wide && !deep && k1024 &&
+           colBlocks64 * 2 <= c->smCount)
+    swWarps = 16, swBps = kOneWave, swUnroll = 4;
   // v16 (h100_exp_v16.jsonl): small shapes at M = 9..16 whose grid of two
   // splits and two 8-row blocks fits one wave at two blocks per SM take the
   // swapped 8-warp kernel there (each row block reads the whole weight, the
@@ -772,11 +791,12 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // Swapped kernels past M = 16 only as 16-row blocks under a row cap.
   const bool swapAnyM = maxRows == 16 && swTilesAvailable(c);
   const int swTiles = (sw16 || swapAnyM) && swTilesAvailable(c) ? 2 : 1;
-  // The table's swapped plan applies only to default requests.
+  // The table's swapped plan applies only to default requests (cluster = 1
+  // keeps it and takes the kernel's cluster twin where there is one).
   const bool tableSwapOk =
       swWarps && warpsDefault && bpsDefault && maxChunks == 0 &&
       (splitN == 0 || splitNDefault) && wantScaleAfter == 1 &&
-      clusterPref <= 0 && c->swapPref < 0 && c->streamAPref < 0 &&
+      clusterPref <= 1 && c->swapPref < 0 && c->streamAPref < 0 &&
       c->widePref < 0 && c->deepPref < 0 && c->minbPref < 0;
   // Stream-K twins (v19, swapped kernels: M <= 16) where asked for or the
   // table says so, and the family has them.
@@ -1044,13 +1064,16 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (clusterPref < 0)
     clusterPref = tCluster;
   int clusterKernel = -1;
-  if (clusterPref > 0 && !k.splitn && !k.streama) {
+  if (clusterPref > 0 && !k.splitn && !k.streamk) {
     for (int i = 0; i < (int)c->kernels.size(); ++i) {
       const KernelInfo &q = c->kernels[i];
       if (q.cluster && q.bits == k.bits && q.sym == k.sym &&
           q.gather == k.gather && q.mtiles == k.mtiles && q.warps == k.warps &&
           q.splitn == k.splitn && q.scaleafter == k.scaleafter &&
-          q.unroll == k.unroll && q.stages == k.stages && q.ncols == k.ncols)
+          q.unroll == k.unroll && q.stages == k.stages && q.ncols == k.ncols &&
+          q.streama == k.streama && q.swapab == k.swapab &&
+          q.ngroups == k.ngroups && q.streamk == k.streamk &&
+          q.sfit == k.sfit && q.trace == k.trace && q.minb == k.minb)
         clusterKernel = i;
     }
     if (clusterKernel >= 0 && clusterPref == 2 && splits > kMaxCluster) {

@@ -232,9 +232,19 @@ int main(int argc, char **argv) {
       // per split; stream-K with 8 warps; stream-K with 16 warps at 3
       // units per block (the counter path). Variants 36 and 37: stream-K
       // with 512-k chunks per group (8 warps x 8 k-steps, 16 x 4).
+      // Variants 38-40 reduce the splits of the swapped streamed kernels
+      // through a cluster (v21, `_c_a_sw`, only in a cubin from
+      // `quant-gpu-gen --cluster-twins`; otherwise the same plans run
+      // without one), 16-row blocks past M = 16, where the split count is
+      // 2..8 (the planner caps it at 8; one split runs without a cluster):
+      // 16 warps, one chunk per split; 8 warps with 512-k chunks per group
+      // and two groups (`_x2_u8`), 3 chunks per split (uneven last split);
+      // 8 warps with 1024-k chunks (`_u8`), one chunk per split. (Variants
+      // 5 and 6 keep to the unswapped, unstreamed cluster kernels.)
       for (int variant : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
                           15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
-                          28, 29, 30, 31, 32, 33, 34, 35, 36, 37}) {
+                          28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+                          40}) {
         std::vector<uint16_t> a(M * K);
         std::vector<double> ad(M * K);
         std::uniform_real_distribution<float> adist(-1.f, 1.f);
@@ -262,7 +272,23 @@ int main(int argc, char **argv) {
         }
         qmrt_cuda_plan plan;
         qmrt_cuda_set_max_rows(ctx, variant >= 1 && variant <= 25 ? 64 : -1);
-        if (variant >= 32) {
+        if (variant >= 38) {
+          qmrt_cuda_set_max_rows(ctx, 16);
+          qmrt_cuda_set_swap(ctx, 1);
+          qmrt_cuda_set_stream_a(ctx, 1);
+          qmrt_cuda_set_stream_k(ctx, 0);
+          qmrt_cuda_set_wide(ctx, variant == 39 ? 1 : 0);
+          qmrt_cuda_set_unroll(ctx, variant == 38 ? -1 : 8);
+          CHECK(qmrt_cuda_plan_for_ex3(
+              ctx, &dw, M, variant == 39 ? -3 : -1,
+              variant == 38 ? 16 : 8, 0, /*split_n=*/0, -1, /*cluster=*/2,
+              &plan));
+          qmrt_cuda_set_unroll(ctx, -1);
+          qmrt_cuda_set_wide(ctx, -1);
+          qmrt_cuda_set_stream_k(ctx, -1);
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_swap(ctx, -1);
+        } else if (variant >= 32) {
           qmrt_cuda_set_max_rows(ctx, 16);
           qmrt_cuda_set_wide(ctx, 1);
           qmrt_cuda_set_swap(ctx, 1);
@@ -375,11 +401,16 @@ int main(int argc, char **argv) {
                                        0, /*split_n=*/variant - 7, -1,
                                        /*cluster=*/0, &plan));
           qmrt_cuda_set_stream_a(ctx, -1);
-        } else
+        } else {
+          qmrt_cuda_set_swap(ctx, 0);
+          qmrt_cuda_set_stream_a(ctx, 0);
           CHECK(qmrt_cuda_plan_for_ex3(ctx, &dw, M, variant == 5 ? 0 : 3, 0,
                                        0, /*split_n=*/0,
                                        /*scale_after=*/variant == 5 ? -1 : 0,
                                        /*cluster=*/2, &plan));
+          qmrt_cuda_set_stream_a(ctx, -1);
+          qmrt_cuda_set_swap(ctx, -1);
+        }
         qmrt_cuda_set_max_rows(ctx, -1);
         CHECK(qmrt_cuda_reserve(ctx, &dw, M, &plan));
         qmrt_devptr da, dout;

@@ -54,6 +54,20 @@ static cl::opt<bool> v9Set(
     "v9-kernels",
     cl::desc("the v9 kernel set (no whole-slice `_s9` kernels, stage "
              "buffers not sized to the launch), for A/B runs"));
+static cl::opt<bool> noWarpSync(
+    "no-warp-sync",
+    cl::desc("streamed kernels with one block barrier per chunk and "
+             "activation copies spread over the block (before v21), for "
+             "A/B runs"));
+static cl::opt<unsigned> warpSyncMaxUnroll(
+    "warp-sync-max-unroll", cl::init(4),
+    cl::desc("warp barriers (v21) in the swapped streamed kernels of up to "
+             "this many k-steps per warp and chunk"));
+static cl::opt<bool> clusterTwins(
+    "cluster-twins",
+    cl::desc("also emit cluster twins (`_c`, split-K through distributed "
+             "shared memory) of the swapped streamed kernels (v21c: measured "
+             "1.2-1.7x slower on an H100, bench/gpu/NOTES.md; an experiment)"));
 static cl::list<std::string> traceTwins(
     "trace-twins", cl::CommaSeparated,
     cl::desc("also emit timeline twins (`_t`, manifest trace=1) of these "
@@ -92,13 +106,24 @@ int main(int argc, char **argv) {
     targets = {"sm_80", "sm_90"};
 
   std::vector<qm::gpu::DequantGemmConfig> configs;
-  for (auto &c : qm::gpu::defaultDequantGemmConfigs(v9Set))
+  for (auto c : qm::gpu::defaultDequantGemmConfigs(v9Set)) {
+    c.warpSyncMaxUnroll = noWarpSync ? 0 : warpSyncMaxUnroll;
     if (filters.empty() || llvm::any_of(filters, [&](const std::string &f) {
           return StringRef(c.kernelName()).contains(f);
         }))
       configs.push_back(c);
+  }
   if (configs.empty())
     return fail("no kernel matches --only");
+  if (clusterTwins)
+    for (size_t i = 0, e = configs.size(); i < e; ++i) {
+      qm::gpu::DequantGemmConfig c = configs[i];
+      if (!c.swapAB || !c.streamA || c.stages != 3 || c.streamK ||
+          c.minBlocksPerSm || c.warps < 8)
+        continue;
+      c.cluster = true;
+      configs.push_back(c);
+    }
   for (const std::string &t : traceTwins) {
     auto it = llvm::find_if(configs, [&](const qm::gpu::DequantGemmConfig &c) {
       return c.kernelName() == "qm_dqgemm_" + t;
@@ -266,6 +291,7 @@ int main(int argc, char **argv) {
                          c.swapAB ? 1 : 0,
                          std::string(c.streamK ? " streamk=1" : "") +
                              (c.trace ? " trace=1" : "") +
+                             (c.warpSyncChunks() ? " wsync=1" : "") +
                              (c.nGroups > 1
                                   ? " ngroups=" + std::to_string(c.nGroups)
                                   : std::string()) +

@@ -804,7 +804,36 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // zero-filled past K (K % 8 == 0 in the direct family); every thread
   // copies some, so the stage needs a block barrier before use.
   std::string rowsHere = e.minu(e.sub("%M", m0), e.idx(rows));
+  // Warp-private activation slices (v21): warp w copies, and alone reads,
+  // k [16 warpBase, 16 (warpBase + unroll)) of the chunk's rows.
+  const bool WP = cfg.warpSyncChunks();
   auto emitACopies = [&](const std::string &chunkIdx, const std::string &st) {
+    if (WP) {
+      const unsigned perRowW = cfg.unroll * 2;
+      std::string total = e.mul(rowsHere, e.idx(perRowW));
+      std::string kc = e.add(e.add(k0, e.mul(chunkIdx, e.idx(chunkK))),
+                             e.mul(warpBase, e.idx(16)));
+      std::string stRow = e.mul(st, aRowsAlloc);
+      std::string it = e.fresh();
+      e.line("scf.for " + it + " = " + lane + " to " + total + " step " +
+             e.idx(32) + " {");
+      ++e.indent;
+      std::string row = e.div(it, e.idx(perRowW));
+      std::string cc = e.rem(it, e.idx(perRowW));
+      std::string gk = e.add(kc, e.mul(cc, e.idx(8)));
+      std::string inK = e.cmp("ult", gk, "%K");
+      std::string src = e.select(
+          inK, e.add(e.mul(e.add(m0, row), "%K"), gk), e.idx(0));
+      std::string valid = e.select(inK, e.idx(8), e.idx(0));
+      std::string dst =
+          e.add(e.mul(e.add(stRow, row), strideA),
+                e.add(e.mul(warpBase, e.idx(16)), e.mul(cc, e.idx(8))));
+      e.op("nvgpu.device_async_copy %a[" + src + "], " + as + "[" + dst +
+           "], 8, " + valid + " {bypassL1} : memref<?xf16> to " + wgF16);
+      --e.indent;
+      e.line("}");
+      return;
+    }
     const unsigned perRowC = chunkK / 8;
     std::string total = e.mul(rowsHere, e.idx(perRowC));
     std::string kc = e.add(k0, e.mul(chunkIdx, e.idx(chunkK)));
@@ -1046,8 +1075,13 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     // Wait for this chunk's weights and activations (only the newest group
     // may pend), make every thread's copies visible and make sure no warp
     // still reads the stage refilled next, then refill it S - 1 ahead.
+    // (Warp-private slices: the warp's own lanes are all that share a
+    // stage slot, so a warp barrier does both.)
     e.line("nvvm.cp.async.wait.group " + std::to_string(S - 2));
-    e.line("gpu.barrier");
+    if (WP)
+      e.line("nvvm.bar.warp.sync " + e.i32(-1) + " : i32");
+    else
+      e.line("gpu.barrier");
     std::string ahead = e.add(c, e.idx(S - 1));
     std::string okA = e.cmp("ult", ahead, nchunks);
     std::string st = aheadStage();
@@ -1512,13 +1546,17 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     // The tile's offset must be the same in every block of the cluster (the
     // readers map their own offset to the other ranks), so it follows the
     // split length %sps, not this block's (shorter in the last split).
-    std::string aBytesMax = e.mul(
-        e.mul(e.add(e.mul("%sps", e.idx(16)), e.idx(8)), aRowsAlloc),
-        e.idx(2));
-    std::string bigMax = e.op("arith.maxui " + e.add(aBytesMax, wBytes) +
-                              ", " + redBytes + " : index");
-    std::string partByte =
-        e.mul(e.div(e.add(bigMax, e.idx(15)), e.idx(16)), e.idx(16));
+    // (Streamed kernels: the stage layout already follows %sps alone, so
+    // the tile sits where the flag word would.)
+    std::string partByte = flagByte;
+    if (!SA) {
+      std::string aBytesMax = e.mul(
+          e.mul(e.add(e.mul("%sps", e.idx(16)), e.idx(8)), aRowsAlloc),
+          e.idx(2));
+      std::string bigMax = e.op("arith.maxui " + e.add(aBytesMax, wBytes) +
+                                ", " + redBytes + " : index");
+      partByte = e.mul(e.div(e.add(bigMax, e.idx(15)), e.idx(16)), e.idx(16));
+    }
     std::string part = e.op("memref.view " + smem + "[" + partByte + "][" +
                             e.idx(rows * outCols) + "] : " + wgI8 + " to " +
                             wgF32);

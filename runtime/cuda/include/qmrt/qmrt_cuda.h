@@ -184,7 +184,8 @@ int qmrt_cuda_plan_for_ex2(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,
                            int blocks_per_sm, int split_n, int scale_after,
                            qmrt_cuda_plan *out);
 /* Same, choosing the split-K reduction: cluster = 1 uses a cluster kernel
- * (sm_90+, distributed shared memory) where the split count is 2..8, 2 also
+ * (sm_90+, distributed shared memory) where the split count is 2..8 (the
+ * tile table's plan, its kernel's cluster twin where it has one), 2 also
  * caps the split count at 8 to allow it, 0 always uses the global workspace,
  * -1 the default (0: measured slower on the H100, bench/gpu/NOTES.md). */
 int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *ctx, const qmrt_cuda_weight *w,

@@ -59,8 +59,18 @@ struct DequantGemmConfig {
   /// one chunk (rows x chunk k) per stage, instead of the block's whole
   /// split staged up front (direct family, mTiles = 1, global split-K):
   /// shared memory no longer grows with the split length, and the first
-  /// mma waits for one chunk. One block barrier per chunk.
+  /// mma waits for one chunk. One block barrier per chunk (one warp
+  /// barrier where warpSyncChunks()).
   bool streamA = false;
+  /// Warp barriers (v21, where warpSyncChunks() says): each warp copies
+  /// the activation slice it reads (rows x its unroll x 16 k of the chunk),
+  /// as it already copies its own weight words, so a chunk needs a warp
+  /// barrier (`bar.warp.sync`, for the ldmatrix rows other lanes copied)
+  /// instead of a block barrier: the warps of a block run their pipelines
+  /// independently until the in-block reduction. Same kernel names; the
+  /// manifest says `wsync=1`. The field is the largest k-steps per warp
+  /// and chunk that get it (0 = none).
+  unsigned warpSyncMaxUnroll = 4;
   /// 128-column blocks (warps split K): every warp covers two adjacent
   /// 64-column blocks of the packed layout (two 16-byte weight loads, 16
   /// accumulators per k-step), so each activation fragment feeds 16 mma
@@ -113,6 +123,15 @@ struct DequantGemmConfig {
   /// and its SM id into `%trace[(%tslot * blocks + block) * 16 + ...]`.
   bool trace = false;
 
+  /// Whether the warp barriers apply: swapped streamed kernels of one warp
+  /// group with at most warpSyncMaxUnroll k-steps per warp and chunk.
+  /// (v21b, same-call A/B on an H100: those of <= 4 gained 1-3.5% at
+  /// M = 1..16 on the 4096-deep shapes; the unswapped 16-row 4-warp kernel
+  /// (8 k-steps) lost 6%, the swapped 8-k-step one was within -1..+2%.)
+  bool warpSyncChunks() const {
+    return streamA && swapAB && !splitN && !gatherA && nGroups == 1 &&
+           unroll <= warpSyncMaxUnroll;
+  }
   /// Rows of M one block covers.
   unsigned rowsPerBlock() const { return (swapAB ? 8 : 16) * mTiles; }
 
