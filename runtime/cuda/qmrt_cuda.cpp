@@ -470,8 +470,12 @@ static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t bufs = stageBuffers(k, sps);
   int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
                         : std::min(rows, M) * (sps * 16 + 8) * 2;
-  int64_t red =
-      k.splitn ? 0 : int64_t(k.warps) * rows * (k.ncols / k.ngroups) * 4;
+  // Reduction buffer [warp][row][columns + pad] (v21i: the pad keeps the
+  // accumulator stores free of bank conflicts; DequantGemmConfig::
+  // redStride). An older cubin's unpadded buffer fits in it.
+  int64_t red = k.splitn ? 0
+                         : int64_t(k.warps) * rows *
+                               (k.ncols / k.ngroups + (k.swapab ? 4 : 8)) * 4;
   int64_t body = std::max(bufs * chunkBytesOf(k) + a, red);
   body = (body + 15) / 16 * 16;
   // Flag word, or (cluster kernels) the block's partial tile.
@@ -718,6 +722,13 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // 12.73), so the others keep the v13 plan.
   else if (M <= 16 && !wide && !deep && colBlocks64 * 4 <= 2 * c->smCount)
     swWarps = 8, swBps = kOneWave;
+  // v21 (h100_exp_v21i.jsonl, same call, two alternating passes; padded
+  // reduction buffer, v21i): the other small shapes at M = 9..16 take the
+  // 16-row swapped 8-warp kernel at two splits instead of the unswapped
+  // 16-row 4-warp one: 4096x6144 M = 9 / 12 / 13 / 16 8.01 / 8.68 / 9.02 /
+  // 9.02 -> 7.83 / 8.25 / 8.72 / 8.61 us.
+  else if (M > 8 && M <= 16 && !wide && !deep)
+    swWarps = 8, swBps = kTwoSplits, tSwapRows16 = true;
   // v17 (h100_exp_v17.jsonl, h100_exp_v17c.jsonl): wide shapes at M =
   // 9..16 take the 16-row swapped 8-warp kernel (two n8 row tiles) at two
   // splits instead of warps splitting N (4096x28672 M = 12 / 16 32.57 /

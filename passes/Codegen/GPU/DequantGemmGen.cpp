@@ -51,7 +51,7 @@ unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned bufs = stageBuffers(stepsPerSplit);
   unsigned aBytes = streamA ? bufs * rows * (chunkSteps() * 16 + 8) * 2
                             : rows * (stepsPerSplit * 16 + 8) * 2;
-  unsigned redBytes = splitN ? 0 : warps * rows * tileCols() * 4;
+  unsigned redBytes = splitN ? 0 : warps * rows * redStride() * 4;
   unsigned body = std::max(bufs * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
   // Flag word, or (cluster kernels) the block's partial tile.
@@ -1428,7 +1428,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // ---- in-block reduction over warps (fixed order) -----------------------
   e.line("gpu.barrier");
   stamp(3);
-  std::string redElems = e.idx(cfg.warps * rows * tileCols);
+  const unsigned redStride = cfg.redStride();
+  std::string redElems = e.idx(cfg.warps * rows * redStride);
   std::string red = e.op("memref.view " + smem + "[" + e.idx(0) + "][" +
                          redElems + "] : " + wgI8 + " to " + wgF32);
   std::string rowLane = laneQ;
@@ -1454,7 +1455,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                                std::to_string(h) + ", " + std::to_string(x) +
                                "] : f32 from vector<2x2xf32>");
           std::string idx = e.add(
-              e.mul(e.add(r0, e.idx(8 * r + x)), e.idx(tileCols)), col);
+              e.mul(e.add(r0, e.idx(8 * r + x)), e.idx(redStride)), col);
           e.line("memref.store " + v + ", " + red + "[" + idx + "] : " +
                  wgF32);
         }
@@ -1470,7 +1471,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         std::string v = e.op("vector.extract " + a + "[" + std::to_string(h) +
                              "] : vector<2xf32> from vector<2x2xf32>");
         std::string r = e.add(warpRow, e.add(rowLane, e.idx(16 * i + 8 * h)));
-        std::string idx = e.add(e.mul(r, e.idx(tileCols)),
+        std::string idx = e.add(e.mul(r, e.idx(redStride)),
                                 e.add(colLane, e.idx(64 * hb + 8 * t)));
         e.line("vector.store " + v + ", " + red + "[" + idx + "] : " + wgF32 +
                ", vector<2xf32>");
@@ -1482,7 +1483,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   // Flag word for the split-K "last block reduces" protocol lives after the
   // larger of the two regions; its offset depends on the split length.
   std::string aBytes = e.mul(aElems, e.idx(2));
-  std::string redBytes = e.idx(cfg.warps * rows * tileCols * 4);
+  std::string redBytes = e.idx(cfg.warps * rows * redStride * 4);
   std::string big = e.op("arith.maxui " + e.add(aBytes, wBytes) +
                          ", " + redBytes + " : index");
   std::string flagByte =
@@ -1504,11 +1505,11 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     if (G > 1) {
       col = e.rem(col0, e.idx(tileCols));
       base = e.mul(e.div(col0, e.idx(tileCols)),
-                   e.idx(wpg * rows * tileCols));
+                   e.idx(wpg * rows * redStride));
     }
     for (unsigned w = 0; w < wpg; ++w) {
       std::string idx =
-          e.add(e.mul(e.add(row, e.idx(w * rows)), e.idx(tileCols)), col);
+          e.add(e.mul(e.add(row, e.idx(w * rows)), e.idx(redStride)), col);
       if (G > 1)
         idx = e.add(idx, base);
       std::string x = e.op("memref.load " + red + "[" + idx + "] : " + wgF32);

@@ -145,6 +145,15 @@ struct DequantGemmConfig {
   /// Output columns of a warp's tile (the block's, unless warps split N
   /// or warp groups do).
   unsigned tileCols() const { return 64 * halves(); }
+  /// Row stride (f32 words) of the in-block reduction buffer
+  /// [warp][row][stride] (v21i): the tile's columns plus a pad that keeps a
+  /// warp's accumulator stores free of bank conflicts (swapped: lanes
+  /// store rows 2 (lane % 4) (+ 1), one word each, so rows 2 apart must
+  /// land 8 banks apart: 4 mod 32; unswapped: lanes store 8 rows of 8
+  /// consecutive words as pairs: rows 8 banks apart, 8 mod 32). With the
+  /// bare 64-column stride every row started at bank 0: 4- and 8-way
+  /// conflicts, ~2000 SM cycles at 16 rows x 16 warps.
+  unsigned redStride() const { return tileCols() + (swapAB ? 4 : 8); }
   /// Output columns of the block's tile when warp groups split N.
   unsigned blockCols() const { return tileCols() * nGroups; }
   /// Bytes of one chunk of packed weights (all warps).
