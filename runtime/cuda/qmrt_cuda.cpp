@@ -803,12 +803,13 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   const bool swapAnyM = maxRows == 16 && swTilesAvailable(c);
   const int swTiles = (sw16 || swapAnyM) && swTilesAvailable(c) ? 2 : 1;
   // The table's swapped plan applies only to default requests (cluster = 1
-  // keeps it and takes the kernel's cluster twin where there is one).
+  // keeps it and takes the kernel's cluster twin where there is one; the
+  // whole-slice preference keeps it and takes the kernel's `_s9` twin).
   const bool tableSwapOk =
       swWarps && warpsDefault && bpsDefault && maxChunks == 0 &&
       (splitN == 0 || splitNDefault) && wantScaleAfter == 1 &&
       clusterPref <= 1 && c->swapPref < 0 && c->streamAPref < 0 &&
-      c->widePref < 0 && c->deepPref < 0 && c->minbPref < 0;
+      c->widePref < 0 && c->minbPref < 0;
   // Stream-K twins (v19, swapped kernels: M <= 16) where asked for or the
   // table says so, and the family has them.
   const bool tableStreamK = tStreamK && tableSwapOk && c->streamKPref < 0;
