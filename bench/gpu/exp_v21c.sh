@@ -26,19 +26,5 @@ for pass in a b; do
   qm_bench_of $B $D/lib $D/gen c16w8$pass 4096:4096 4096:6144 --m 12,16 $SW16 --warps 8
 done
 date
-python3 - $OUT/ab.jsonl <<'PY' | tee $OUT/ab_summary.txt
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-tags = ["old", "new", "clu", "c16w16", "c16w8"]
-for cell in sorted({(x["K"], x["N"], x["M"]) for x in rows}):
-    d = {x["tag"]: x for x in rows if (x["K"], x["N"], x["M"]) == cell}
-    out = []
-    for t in tags:
-        v = [d[t + p]["us"] for p in "ab" if t + p in d]
-        if v:
-            x = d[t + "a"]
-            out.append("%s=%.2f(%s s%d c%d)" % (t, min(v), x["kernel"][24:],
-                                               x["nsplit"], x["cluster"]))
-    print(cell, " ".join(out))
-PY
+python3 $D/bench/ab3_summary.py $OUT/ab.jsonl old new clu c16w16 c16w8 | tee $OUT/ab_summary.txt
 date
