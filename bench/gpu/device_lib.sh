@@ -11,6 +11,8 @@
 #                        tagged TAG appended to $OUT/sweep.jsonl
 #   qm_bench_of BIN LIB GEN TAG ARGS...
 #                        the same for another build (A/B), into $OUT/ab.jsonl
+#   qm_benchpy ARGS...   bench.py (ours, cuBLAS fp16, torch int4mm, the
+#                        floor) of gen/ into $OUT/bench.json and bench.log
 qm_device() {
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee $OUT/device.txt
 }
@@ -41,4 +43,9 @@ qm_bench_of() {
   local bin=$1 lib=$2 gen=$3 tag=$4; shift 4
   LD_LIBRARY_PATH=$lib $bin $gen/dqgemm_sm_90.cubin $gen/manifest.txt "$@" |
     sed "s/^{/{\"tag\": \"$tag\", /" >> $OUT/ab.jsonl || echo "$tag bench failed"
+}
+qm_benchpy() {
+  LD_LIBRARY_PATH=$D/lib python3 $D/bench/bench.py --ours-bin $D/bin/qm-dqgemm-bench \
+    --cubin $D/gen/dqgemm_sm_90.cubin --manifest $D/gen/manifest.txt \
+    --out $OUT/bench.json "$@" 2>&1 | tee $OUT/bench.log | tail -24
 }

@@ -35,8 +35,6 @@ else
     done
   done
   python3 $D/bench/ab3_summary.py $OUT/ab.jsonl v20 v21 v21rt | tee $OUT/ab_summary.txt
-  LD_LIBRARY_PATH=$D/lib python3 $D/bench/bench.py --ours-bin $D/bin/qm-dqgemm-bench \
-    --cubin $D/gen/dqgemm_sm_90.cubin --manifest $D/gen/manifest.txt \
-    --out $OUT/bench.json --m 1,8,16 2>&1 | tee $OUT/bench.log | tail -24
+  qm_benchpy --m 1,8,16
   date
 fi

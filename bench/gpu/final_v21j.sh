@@ -19,7 +19,5 @@ for pass in a b; do
 done
 python3 $D/bench/ab3_summary.py $OUT/ab.jsonl v21g v21j | tee $OUT/ab_summary.txt
 date
-LD_LIBRARY_PATH=$D/lib python3 $D/bench/bench.py --ours-bin $B \
-  --cubin $D/gen/dqgemm_sm_90.cubin --manifest $D/gen/manifest.txt \
-  --out $OUT/bench.json --m 1,8,16 2>&1 | tee $OUT/bench.log | tail -22
+qm_benchpy --m 1,8,16
 date
