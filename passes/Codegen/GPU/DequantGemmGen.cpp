@@ -413,27 +413,24 @@ void emitSplitSumStore(Emitter &e, const std::string &start,
   --e.indent;
   e.line("} else {");
   ++e.indent;
-  if (!eightByFour) {
-    emitSplitSumStoreN(e, 4, 8, start, step, outElems, cols, nbCol, m0,
-                       loadPartial);
-    --e.indent;
-    e.line("}");
-    return;
-  }
   // (v21o) Up to 4 splits: 8 elements x 4 splits per round, so that 8
   // elements per thread (e.g. 16 rows x 128 columns over 256 threads) take
   // one round of loads instead of two with half the slots clamped.
-  e.line("scf.if " + e.cmp("ule", "%nsplit", e.idx(4)) + " {");
-  ++e.indent;
-  emitSplitSumStoreN(e, 8, 4, start, step, outElems, cols, nbCol, m0,
-                     loadPartial);
-  --e.indent;
-  e.line("} else {");
-  ++e.indent;
+  if (eightByFour) {
+    e.line("scf.if " + e.cmp("ule", "%nsplit", e.idx(4)) + " {");
+    ++e.indent;
+    emitSplitSumStoreN(e, 8, 4, start, step, outElems, cols, nbCol, m0,
+                       loadPartial);
+    --e.indent;
+    e.line("} else {");
+    ++e.indent;
+  }
   emitSplitSumStoreN(e, 4, 8, start, step, outElems, cols, nbCol, m0,
                      loadPartial);
-  --e.indent;
-  e.line("}");
+  if (eightByFour) {
+    --e.indent;
+    e.line("}");
+  }
   --e.indent;
   e.line("}");
 }
@@ -825,56 +822,36 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   };
   // cp.async of chunk `chunkIdx`'s activation slice into A stage `st`
   // (streamed activations): rows below M x chunk k, 16 bytes per copy,
-  // zero-filled past K (K % 8 == 0 in the direct family); every thread
-  // copies some, so the stage needs a block barrier before use.
-  std::string rowsHere = e.minu(e.sub("%M", m0), e.idx(rows));
-  // Warp-private activation slices (v21): warp w copies, and alone reads,
+  // zero-filled past K (K % 8 == 0 in the direct family). Every thread
+  // copies some, so the stage needs a block barrier before use; or, with
+  // warp barriers (v21, WP), warp w copies with its lanes, and alone reads,
   // k [16 warpBase, 16 (warpBase + unroll)) of the chunk's rows.
+  std::string rowsHere = e.minu(e.sub("%M", m0), e.idx(rows));
   const bool WP = cfg.warpSyncChunks();
   auto emitACopies = [&](const std::string &chunkIdx, const std::string &st) {
-    if (WP) {
-      const unsigned perRowW = cfg.unroll * 2;
-      std::string total = e.mul(rowsHere, e.idx(perRowW));
-      std::string kc = e.add(e.add(k0, e.mul(chunkIdx, e.idx(chunkK))),
-                             e.mul(warpBase, e.idx(16)));
-      std::string stRow = e.mul(st, aRowsAlloc);
-      std::string it = e.fresh();
-      e.line("scf.for " + it + " = " + lane + " to " + total + " step " +
-             e.idx(32) + " {");
-      ++e.indent;
-      std::string row = e.div(it, e.idx(perRowW));
-      std::string cc = e.rem(it, e.idx(perRowW));
-      std::string gk = e.add(kc, e.mul(cc, e.idx(8)));
-      std::string inK = e.cmp("ult", gk, "%K");
-      std::string src = e.select(
-          inK, e.add(e.mul(e.add(m0, row), "%K"), gk), e.idx(0));
-      std::string valid = e.select(inK, e.idx(8), e.idx(0));
-      std::string dst =
-          e.add(e.mul(e.add(stRow, row), strideA),
-                e.add(e.mul(warpBase, e.idx(16)), e.mul(cc, e.idx(8))));
-      e.op("nvgpu.device_async_copy %a[" + src + "], " + as + "[" + dst +
-           "], 8, " + valid + " {bypassL1} : memref<?xf16> to " + wgF16);
-      --e.indent;
-      e.line("}");
-      return;
-    }
-    const unsigned perRowC = chunkK / 8;
-    std::string total = e.mul(rowsHere, e.idx(perRowC));
+    const unsigned perRow = WP ? cfg.unroll * 2 : chunkK / 8;
+    std::string total = e.mul(rowsHere, e.idx(perRow));
     std::string kc = e.add(k0, e.mul(chunkIdx, e.idx(chunkK)));
+    std::string kOff;
+    if (WP) {
+      kOff = e.mul(warpBase, e.idx(16));
+      kc = e.add(kc, kOff);
+    }
     std::string stRow = e.mul(st, aRowsAlloc);
     std::string it = e.fresh();
-    e.line("scf.for " + it + " = " + tid + " to " + total + " step " +
-           nthreads + " {");
+    e.line("scf.for " + it + " = " + (WP ? lane : tid) + " to " + total +
+           " step " + (WP ? e.idx(32) : nthreads) + " {");
     ++e.indent;
-    std::string row = e.div(it, e.idx(perRowC));
-    std::string cc = e.rem(it, e.idx(perRowC));
+    std::string row = e.div(it, e.idx(perRow));
+    std::string cc = e.rem(it, e.idx(perRow));
     std::string gk = e.add(kc, e.mul(cc, e.idx(8)));
     std::string inK = e.cmp("ult", gk, "%K");
     std::string src = e.select(inK, e.add(e.mul(e.add(m0, row), "%K"), gk),
                                e.idx(0));
     std::string valid = e.select(inK, e.idx(8), e.idx(0));
+    std::string col = e.mul(cc, e.idx(8));
     std::string dst = e.add(e.mul(e.add(stRow, row), strideA),
-                            e.mul(cc, e.idx(8)));
+                            WP ? e.add(kOff, col) : col);
     e.op("nvgpu.device_async_copy %a[" + src + "], " + as + "[" + dst +
          "], 8, " + valid + " {bypassL1} : memref<?xf16> to " + wgF16);
     --e.indent;
@@ -1522,7 +1499,7 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
   std::string single = e.cmp("eq", "%nsplit", e.idx(1));
 
   // Sum over the warps of the column's group (all warps when G = 1) of
-  // the reduction buffer [warp][rows][64].
+  // the reduction buffer [warp][rows][redStride].
   auto sumWarps = [&](const std::string &row, const std::string &col0) {
     std::string s = e.constant("0.0 : f32");
     std::string col = col0, base;
