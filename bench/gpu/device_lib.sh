@@ -12,7 +12,8 @@
 #   qm_bench_of BIN LIB GEN TAG ARGS...
 #                        the same for another build (A/B), into $OUT/ab.jsonl
 #   qm_benchpy ARGS...   bench.py (ours, cuBLAS fp16, torch int4mm, the
-#                        floor) of gen/ into $OUT/bench.json and bench.log
+#                        floor) of gen/ (or $QM_GEN) into $OUT/bench.json
+#                        and bench.log
 qm_device() {
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee $OUT/device.txt
 }
@@ -45,7 +46,8 @@ qm_bench_of() {
     sed "s/^{/{\"tag\": \"$tag\", /" >> $OUT/ab.jsonl || echo "$tag bench failed"
 }
 qm_benchpy() {
+  local g=${QM_GEN:-$D/gen}
   LD_LIBRARY_PATH=$D/lib python3 $D/bench/bench.py --ours-bin $D/bin/qm-dqgemm-bench \
-    --cubin $D/gen/dqgemm_sm_90.cubin --manifest $D/gen/manifest.txt \
+    --cubin $g/dqgemm_sm_90.cubin --manifest $g/manifest.txt \
     --out $OUT/bench.json "$@" 2>&1 | tee $OUT/bench.log | tail -24
 }

@@ -8,7 +8,7 @@
 //
 // usage: qm-dqgemm-bench <cubin> <manifest.txt> [K:N ...] [--m 1,8,16]
 //        [--pdl 0|1] [--cluster -1|0|1|2] [--max-chunks N] [--sweep]
-//        [--stream-a -1|0|1] [--wide -1|0|1] [--deep -1|0|1] [--minb -1|0|6|8]
+//        [--stream-a -1|0|1] [--wide -1|0|1] [--deep -1|0|1] [--bulk -1|0|1] [--minb -1|0|6|8]
 //        [--cps-list 1,2,4] (one plan per exact chunks-per-split value)
 //        [--warps 4|8|16] [--swap -1|0|1|2] (swapped-operand kernels, v11;
 //        2 = 8-row blocks only, v16)
@@ -170,7 +170,7 @@ int main(int argc, char **argv) {
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> Ms = {1, 8, 16, 32, 64, 128, 256, 1024};
   int maxChunks = 0, clusterPref = -1, pdl = 1, streamA = -1, wide = -1,
-      deep = -1, minb = -1, warpsOpt = 0, swap = -1, unroll = -1,
+      deep = -1, bulk = -1, minb = -1, warpsOpt = 0, swap = -1, unroll = -1,
       splitNOpt = -1, maxRows = -1, streamK = -1;
   std::vector<int> cpsList;
   int copiesOpt = 0;
@@ -193,6 +193,8 @@ int main(int argc, char **argv) {
       minb = std::atoi(argv[++i]);
     } else if (a == "--deep" && i + 1 < argc) {
       deep = std::atoi(argv[++i]);
+    } else if (a == "--bulk" && i + 1 < argc) {
+      bulk = std::atoi(argv[++i]);
     } else if (a == "--cps-list" && i + 1 < argc) {
       for (char *p = std::strtok(argv[++i], ","); p; p = std::strtok(nullptr, ","))
         cpsList.push_back(std::atoi(p));
@@ -235,6 +237,7 @@ int main(int argc, char **argv) {
   qmrt_cuda_set_stream_a(ctx, streamA);
   qmrt_cuda_set_wide(ctx, wide);
   qmrt_cuda_set_deep(ctx, deep);
+  qmrt_cuda_set_bulk(ctx, bulk);
   qmrt_cuda_set_min_blocks(ctx, minb);
   qmrt_cuda_set_swap(ctx, swap);
   qmrt_cuda_set_unroll(ctx, unroll);

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -48,7 +49,11 @@ struct KernelInfo {
   int bits = 4, sym = 1, gather = 0, mtiles = 1, warps = 8, unroll = 4,
       stages = 0, splitn = 0, scaleafter = 0, cluster = 0, pdl = 0,
       streama = 0, ncols = 64, sfit = 0, minb = 0, swapab = 0, trace = 0,
-      streamk = 0, ngroups = 1;
+      streamk = 0, ngroups = 1, bulk = 0;
+  // Shared-memory layout from the manifest (v22): the reduction buffer's
+  // row stride in f32 words (0: a manifest from before v22) and the bytes
+  // before the stages (bulk twins' mbarriers).
+  int redstride = 0, smemhead = 0;
   int regs = 0; // registers per thread on this device's chip (manifest
                 // regs_sm_<nn>; offline planning only)
   CUfunction fn = nullptr;
@@ -75,6 +80,7 @@ struct qmrt_cuda_ctx {
   int unrollPref = -1;  // chunk length: -1 table, 0 default, n = unroll n
   int maxRowsPref = -1; // rows per block cap: -1 table, 16, 32, 64 (none)
   int streamKPref = -1; // stream-K kernels (v19): -1 table, 0, 1
+  int bulkPref = -1;    // bulk-copy twins (v22): -1 table, 0, 1
   CUdeviceptr traceBuf = 0; // timeline twins' record (qmrt_cuda_set_trace)
   int64_t traceElems = 0, traceSlot = 0;
   std::vector<KernelInfo> kernels;
@@ -127,12 +133,16 @@ static int loadManifest(qmrt_cuda_ctx *c, const char *manifest_path) {
       else if (key == "trace") k.trace = v;
       else if (key == "streamk") k.streamk = v;
       else if (key == "ngroups") k.ngroups = v;
+      else if (key == "bulk") k.bulk = v;
+      else if (key == "redstride") k.redstride = v;
+      else if (key == "smemhead") k.smemhead = v;
       else if (key.rfind("regs_sm_", 0) == 0 &&
                std::atoi(key.c_str() + 8) / 10 == c->ccMajor)
         k.regs = v;
     }
-    // Cluster kernels exist only in sm_90+ cubins: skip them elsewhere.
-    if (k.cluster) {
+    // Cluster and bulk-copy kernels exist only in sm_90+ cubins: skip them
+    // elsewhere.
+    if (k.cluster || k.bulk) {
       if (c->ccMajor < 9 ||
           (!c->offline && cuModuleGetFunction(&k.fn, c->mod, k.name.c_str()) !=
                               CUDA_SUCCESS))
@@ -291,6 +301,10 @@ extern "C" int qmrt_cuda_set_max_rows(qmrt_cuda_ctx *c, int rows) {
 
 extern "C" int qmrt_cuda_set_stream_k(qmrt_cuda_ctx *c, int pref) {
   return setPref(c->streamKPref, onOff(pref));
+}
+
+extern "C" int qmrt_cuda_set_bulk(qmrt_cuda_ctx *c, int pref) {
+  return setPref(c->bulkPref, onOff(pref));
 }
 
 extern "C" int qmrt_cuda_set_unroll(qmrt_cuda_ctx *c, int pref) {
@@ -464,23 +478,35 @@ static bool swTilesAvailable(const qmrt_cuda_ctx *c) {
                      });
 }
 
+// Every field that makes a kernel's kind except `cluster` (not its name,
+// handle, register count or layout constants): a kernel and its cluster
+// twin have the same key.
+static auto kindKeyButCluster(const KernelInfo &k) {
+  return std::make_tuple(k.bits, k.sym, k.gather, k.mtiles, k.warps, k.unroll,
+                         k.stages, k.splitn, k.scaleafter, k.pdl,
+                         k.streama, k.ncols, k.sfit, k.minb, k.swapab, k.trace,
+                         k.streamk, k.ngroups, k.bulk);
+}
+
 static unsigned sharedBytes(const KernelInfo &k, int64_t sps, int64_t M) {
   int64_t rows = rowsOf(k);
   int64_t chunkK = 16 * chunkStepsOf(k);
   int64_t bufs = stageBuffers(k, sps);
   int64_t a = k.streama ? bufs * std::min(rows, M) * (chunkK + 8) * 2
                         : std::min(rows, M) * (sps * 16 + 8) * 2;
-  // Reduction buffer [warp][row][columns + pad] (v21i: the pad keeps the
-  // accumulator stores free of bank conflicts; DequantGemmConfig::
-  // redStride). An older cubin's unpadded buffer fits in it.
-  int64_t red = k.splitn ? 0
-                         : int64_t(k.warps) * rows *
-                               (k.ncols / k.ngroups + (k.swapab ? 4 : 8)) * 4;
+  // Reduction buffer [warp][row][redstride] (v21i: the generator pads the
+  // rows against bank conflicts and states the stride in the manifest;
+  // manifests from before v22 lack it: the widest pad any of their kernels
+  // had, 8 words).
+  int64_t stride = k.redstride ? k.redstride : k.ncols / k.ngroups + 8;
+  int64_t red = k.splitn ? 0 : int64_t(k.warps) * rows * stride * 4;
   int64_t body = std::max(bufs * chunkBytesOf(k) + a, red);
   body = (body + 15) / 16 * 16;
-  // Flag word, or (cluster kernels) the block's partial tile.
+  // Flag word, or (cluster kernels) the block's partial tile; the bulk
+  // twins' mbarriers before everything.
   return static_cast<unsigned>(
-      body + (k.cluster ? std::max<int64_t>(16, rows * k.ncols * 4) : 16));
+      k.smemhead + body +
+      (k.cluster ? std::max<int64_t>(16, rows * k.ncols * 4) : 16));
 }
 
 // Blocks of `k` resident per SM with `smem` bytes of dynamic shared memory:
@@ -824,7 +850,8 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
                            k.warps == skWarps;
                   });
   auto family = [&](const KernelInfo &k) {
-    return !k.cluster && !k.trace && (k.streamk != 0) == (wantStreamK != 0) &&
+    return !k.cluster && !k.trace && !k.bulk &&
+           (k.streamk != 0) == (wantStreamK != 0) &&
            k.bits == w->meta.bits &&
            k.sym == w->meta.symmetric && k.gather == w->meta.gather &&
            (k.swapab ? (M <= 16 || swapAnyM) && k.mtiles == swTiles
@@ -1079,13 +1106,7 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (clusterPref > 0 && !k.splitn && !k.streamk) {
     for (int i = 0; i < (int)c->kernels.size(); ++i) {
       const KernelInfo &q = c->kernels[i];
-      if (q.cluster && q.bits == k.bits && q.sym == k.sym &&
-          q.gather == k.gather && q.mtiles == k.mtiles && q.warps == k.warps &&
-          q.splitn == k.splitn && q.scaleafter == k.scaleafter &&
-          q.unroll == k.unroll && q.stages == k.stages && q.ncols == k.ncols &&
-          q.streama == k.streama && q.swapab == k.swapab &&
-          q.ngroups == k.ngroups && q.streamk == k.streamk &&
-          q.sfit == k.sfit && q.trace == k.trace && q.minb == k.minb)
+      if (q.cluster && kindKeyButCluster(q) == kindKeyButCluster(k))
         clusterKernel = i;
     }
     if (clusterKernel >= 0 && clusterPref == 2 && splits > kMaxCluster) {
@@ -1118,6 +1139,14 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   if (clusterKernel >= 0) {
     best = clusterKernel;
     p.cluster = static_cast<unsigned>(splits);
+  }
+  // Bulk-copy twin (v22): the same plan on the kernel's `_b` twin, which
+  // copies without zero fill, so only where every chunk lies inside K.
+  if (clusterKernel < 0 && c->bulkPref > 0 && w->meta.K == w->meta.Kp) {
+    const std::string want = c->kernels[best].name + "_b";
+    for (int i = 0; i < (int)c->kernels.size(); ++i)
+      if (c->kernels[i].bulk && c->kernels[i].name == want)
+        best = i;
   }
   p.kernel = best;
   p.m_tile = rows;

@@ -94,7 +94,7 @@ std::mt19937_64 rng(std::chrono::steady_clock::now().time_since_epoch().count())
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s <cubin> <manifest.txt> [--quick]\n",
+    std::fprintf(stderr, "usage: %s <cubin> <manifest.txt> [--quick] [--bulk]\n",
                  argv[0]);
     return 2;
   }
@@ -104,6 +104,11 @@ int main(int argc, char **argv) {
   bool chainsOnly = argc > 3 && std::string(argv[3]) == "--chains-only";
   qmrt_cuda_ctx *ctx = nullptr;
   CHECK(qmrt_cuda_create(0, argv[1], argv[2], &ctx));
+  // --bulk (anywhere after the manifest): every plan takes its kernel's
+  // bulk-copy twin where the cubin has one (v22; K % 512 == 0 only).
+  for (int i = 3; i < argc; ++i)
+    if (std::string(argv[i]) == "--bulk")
+      qmrt_cuda_set_bulk(ctx, 1);
 
   std::vector<Case> cases;
   std::vector<std::pair<int64_t, int64_t>> shapes = {

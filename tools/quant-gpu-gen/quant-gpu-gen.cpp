@@ -68,6 +68,11 @@ static cl::opt<bool> clusterTwins(
     cl::desc("also emit cluster twins (`_c`, split-K through distributed "
              "shared memory) of the swapped streamed kernels (v21c: measured "
              "1.2-1.7x slower on an H100, bench/gpu/NOTES.md; an experiment)"));
+static cl::opt<bool> bulkTwins(
+    "bulk-twins",
+    cl::desc("also emit bulk-copy twins (`_b`, sm_90 only: TMA "
+             "cp.async.bulk by one lane per warp, one mbarrier per warp and "
+             "stage) of the kernels with warp barriers (v22, an experiment)"));
 static cl::list<std::string> traceTwins(
     "trace-twins", cl::CommaSeparated,
     cl::desc("also emit timeline twins (`_t`, manifest trace=1) of these "
@@ -122,6 +127,14 @@ int main(int argc, char **argv) {
           c.minBlocksPerSm || c.warps < 8)
         continue;
       c.cluster = true;
+      configs.push_back(c);
+    }
+  if (bulkTwins)
+    for (size_t i = 0, e = configs.size(); i < e; ++i) {
+      qm::gpu::DequantGemmConfig c = configs[i];
+      if (!c.warpSyncChunks() || c.streamK || c.cluster || c.stages < 2)
+        continue;
+      c.bulk = true;
       configs.push_back(c);
     }
   for (const std::string &t : traceTwins) {
@@ -182,7 +195,7 @@ int main(int argc, char **argv) {
     StringRef(chip).drop_front(3).consumeInteger(10, smVersion);
     std::vector<qm::gpu::DequantGemmConfig> chipConfigs;
     for (auto c : configs)
-      if (!c.cluster || smVersion >= 90) {
+      if ((!c.cluster && !c.bulk) || smVersion >= 90) {
         c.pdl = smVersion >= 90;
         chipConfigs.push_back(c);
       }
@@ -275,6 +288,19 @@ int main(int argc, char **argv) {
       f += " regs_" + chip + "=" + std::to_string(n);
     return f;
   };
+  // Shared-memory layout constants the runtime sizes the launch by (it
+  // cannot include this generator): the in-block reduction buffer's row
+  // stride in f32 words (DequantGemmConfig::redStride; warps splitting N
+  // have no such buffer) and the bytes before the stages (the bulk twins'
+  // mbarriers).
+  auto layoutFields = [](const qm::gpu::DequantGemmConfig &c) {
+    std::string f;
+    if (!c.splitN)
+      f += " redstride=" + std::to_string(c.redStride());
+    if (c.bulkBarrierBytes())
+      f += " smemhead=" + std::to_string(c.bulkBarrierBytes());
+    return f;
+  };
   for (size_t i = 0; i < configs.size(); ++i) {
     const auto &c = configs[i];
     txt += llvm::formatv("{0} bits={1} sym={2} gather={3} mtiles={4} "
@@ -292,10 +318,11 @@ int main(int argc, char **argv) {
                          std::string(c.streamK ? " streamk=1" : "") +
                              (c.trace ? " trace=1" : "") +
                              (c.warpSyncChunks() ? " wsync=1" : "") +
+                             (c.bulk ? " bulk=1" : "") +
                              (c.nGroups > 1
                                   ? " ngroups=" + std::to_string(c.nGroups)
                                   : std::string()) +
-                             regsField(c.kernelName()))
+                             layoutFields(c) + regsField(c.kernelName()))
                .str();
     json += llvm::formatv("    {{\"name\": \"{0}\", \"bits\": {1}, "
                           "\"symmetric\": {2}, \"gather_a\": {3}, "
@@ -303,8 +330,8 @@ int main(int argc, char **argv) {
                           "\"unroll\": {7}, \"threads\": {8}, \"stages\": {10}, "
                           "\"cluster\": {11}, "
                           "\"grid\": \"(ceil(N/64), nsplit, ceil(M/m_tile))\", "
-                          "\"smem\": \"max(m_tile*(16*sps+8)*2, "
-                          "warps*m_tile*256) rounded to 16, +16\"}}{9}\n",
+                          "\"smem\": \"see the runtime's sharedBytes and "
+                          "manifest.txt's redstride / smemhead\"}}{9}\n",
                           c.kernelName(), c.bits,
                           c.symmetric ? "true" : "false",
                           c.gatherA ? "true" : "false", c.rowsPerBlock(),

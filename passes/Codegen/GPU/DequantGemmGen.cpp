@@ -42,7 +42,8 @@ std::string DequantGemmConfig::kernelName() const {
                        cappedVariant()
                            ? "_r" + std::to_string(cappedVariant())
                            : std::string(),
-                       u + (streamK ? "_sk" : ""), trace ? "_t" : "")
+                       u + (streamK ? "_sk" : ""),
+                       std::string(bulk ? "_b" : "") + (trace ? "_t" : ""))
       .str();
 }
 
@@ -54,8 +55,10 @@ unsigned DequantGemmConfig::sharedBytes(unsigned stepsPerSplit) const {
   unsigned redBytes = splitN ? 0 : warps * rows * redStride() * 4;
   unsigned body = std::max(bufs * chunkBytes() + aBytes, redBytes);
   body = (body + 15) / 16 * 16;
-  // Flag word, or (cluster kernels) the block's partial tile.
-  return body + (cluster ? std::max(16u, rows * tileCols() * 4) : 16);
+  // Flag word, or (cluster kernels) the block's partial tile; the bulk
+  // twins' barriers before everything.
+  return bulkBarrierBytes() + body +
+         (cluster ? std::max(16u, rows * tileCols() * 4) : 16);
 }
 
 std::vector<DequantGemmConfig>
@@ -668,6 +671,15 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       e.mul(gx, e.idx(outCols * (splitN ? cfg.warps : 1)));
 
   std::string smem = e.op(std::string("gpu.dynamic_shared_memory : ") + wgI8);
+  // Bulk twins (v22): the mbarriers first, every other view after them.
+  std::string bulkBase; // shared address (index) of the barrier area
+  if (cfg.bulk) {
+    bulkBase = e.op("memref.extract_aligned_pointer_as_index " + smem +
+                    " : " + wgI8 + " -> index");
+    smem = e.op("memref.view " + smem + "[" +
+                e.idx(cfg.bulkBarrierBytes()) + "][" + e.idx(1 << 20) +
+                "] : " + wgI8 + " to " + wgI8);
+  }
   // Programmatic dependent launch: the next kernel of the stream may start
   // its blocks (and stream its weights) once every block of this one runs.
   if (cfg.pdl)
@@ -751,6 +763,63 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
                          : G > 1 ? e.mul(warpInGroup, e.idx(cfg.unroll))
                                  : stageWarp;
   std::string laneR = e.rem(lane, e.idx(4));
+  // ---- bulk copies (v22, `_b` twins) --------------------------------------
+  // One mbarrier per warp and stage (arrival count 1: lane 0's arrive with
+  // the stage's expected bytes); lane 0 issues the warp's weight copies.
+  auto i32Of = [&](const std::string &x) {
+    return e.op("arith.index_cast " + x + " : index to i32");
+  };
+  auto ptx = [&](const std::string &text, const std::string &cons,
+                 const std::vector<std::string> &vals,
+                 const std::vector<std::string> &types) {
+    e.line("llvm.inline_asm has_side_effects \"" + text + "\", \"" + cons +
+           "\" " + join(vals) + " : (" + join(types) + ") -> ()");
+  };
+  std::string barWarp, lane0, qwAddr, stageAddr;
+  auto add64 = [&](const std::string &a, const std::string &off) {
+    return e.op("arith.addi " + a + ", " +
+                e.op("arith.index_cast " + off + " : index to i64") +
+                " : i64");
+  };
+  auto barOf = [&](const std::string &st) {
+    return i32Of(e.add(barWarp, e.mul(st, e.idx(8))));
+  };
+  if (cfg.bulk) {
+    barWarp = e.add(bulkBase, e.mul(warp, e.idx(S * 8)));
+    stageAddr = e.add(bulkBase, e.idx(cfg.bulkBarrierBytes()));
+    qwAddr = e.op("arith.index_cast " + wordBase(e, "%qw") + " : index to i64");
+    lane0 = e.cmp("eq", lane, e.idx(0));
+    e.line("scf.if " + lane0 + " {");
+    ++e.indent;
+    for (unsigned st = 0; st < S; ++st)
+      ptx("mbarrier.init.shared::cta.b64 [$0], 1;", "r",
+          {barOf(e.idx(st))}, {"i32"});
+    ptx("fence.mbarrier_init.release.cluster;", "~{memory}", {}, {});
+    --e.indent;
+    e.line("}");
+    e.line("nvvm.bar.warp.sync " + e.i32(-1) + " : i32");
+  }
+  // (Inside lane 0's guard.) The warp's weight words of chunk `chunkIdx`
+  // (unroll k-steps of 512 bytes, contiguous in the packed layout and in
+  // the stage) into stage `st`: lane 0 arrives on the stage's barrier
+  // expecting their bytes, then copies them with one bulk copy that
+  // completes on it.
+  auto emitBulkW = [&](const std::string &chunkIdx, const std::string &st) {
+    std::string bar = barOf(st);
+    std::string bytes = i32Of(e.idx(cfg.unroll * 512));
+    ptx("mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;", "r,r",
+        {bar, bytes}, {"i32", "i32"});
+    std::string ks = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
+                           warpBase);
+    std::string src = add64(qwAddr, e.mul(e.add(nbSteps, ks), e.idx(512)));
+    std::string slot =
+        e.add(e.mul(st, e.idx(cfg.warps * cfg.unroll)), stageWarp);
+    std::string dst = i32Of(e.add(stageAddr, e.mul(slot, e.idx(512))));
+    ptx("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes "
+        "[$0], [$1], $2, [$3];",
+        "r,l,r,r,~{memory}", {dst, src, bytes, bar},
+        {"i32", "i64", "i32", "i32"});
+  };
   auto emitLoads = [&](const std::string &chunkIdx) {
     std::vector<std::string> vals;
     std::string cbase = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
@@ -857,6 +926,9 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     --e.indent;
     e.line("}");
   };
+  auto andI1 = [&](const std::string &a, const std::string &b) {
+    return e.op("arith.andi " + a + ", " + b + " : i1");
+  };
   const unsigned nW = S ? 0 : cfg.unroll * vecsPerStep;
   // Scale / zero vectors per 64-column half, halves one after the other.
   // (Swapped, scale after: the 8 scales of column lane / 4 + 8 t, one
@@ -911,7 +983,15 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
               : std::string();
 
   auto emitWPrologue = [&]() {
-    for (unsigned p = 0; p + 1 < S; ++p) {
+    for (unsigned p = 0; cfg.bulk && p + 1 < S; ++p) {
+      e.line("scf.if " + andI1(e.cmp("ult", e.idx(p), nchunks), lane0) +
+             " {");
+      ++e.indent;
+      emitBulkW(e.idx(p), e.idx(p));
+      --e.indent;
+      e.line("}");
+    }
+    for (unsigned p = 0; !cfg.bulk && p + 1 < S; ++p) {
       std::string ok = e.cmp("ult", e.idx(p), nchunks);
       e.line("scf.if " + ok + " {");
       ++e.indent;
@@ -1072,7 +1152,34 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     return e.select(e.cmp("eq", "%stg", e.idx(0)), e.idx(S - 1),
                     e.sub("%stg", e.idx(1)));
   };
-  if (SA) {
+  if (SA && cfg.bulk) {
+    // Wait for this chunk's activations (cp.async groups hold only those:
+    // the newest may pend) and its weights (the stage's barrier, phase
+    // c / S), then a warp barrier (the activation rows other lanes copied;
+    // no lane still reads the stage refilled next).
+    e.line("nvvm.cp.async.wait.group " + std::to_string(S - 2));
+    std::string parity = e.op(
+        "arith.index_cast " + e.rem(e.div(c, e.idx(S)), e.idx(2)) +
+        " : index to i32");
+    ptx("{ .reg .pred P1; QM_WAIT: mbarrier.try_wait.parity.shared::cta.b64 "
+        "P1, [$0], $1; @P1 bra QM_DONE; bra QM_WAIT; QM_DONE: }",
+        "r,r,~{memory}", {barOf("%stg"), parity}, {"i32", "i32"});
+    e.line("nvvm.bar.warp.sync " + e.i32(-1) + " : i32");
+    std::string ahead = e.add(c, e.idx(S - 1));
+    std::string st = aheadStage();
+    e.line("scf.if " + e.cmp("ult", ahead, nchunks) + " {");
+    ++e.indent;
+    e.line("scf.if " + lane0 + " {");
+    ++e.indent;
+    emitBulkW(ahead, st);
+    --e.indent;
+    e.line("}");
+    emitACopies(ahead, st);
+    --e.indent;
+    e.line("}");
+    e.line("nvvm.cp.async.commit.group");
+    stage = "%stg";
+  } else if (SA) {
     // Wait for this chunk's weights and activations (only the newest group
     // may pend), make every thread's copies visible and make sure no warp
     // still reads the stage refilled next, then refill it S - 1 ahead.

@@ -98,6 +98,10 @@ int qmrt_cuda_set_wide(qmrt_cuda_ctx *ctx, int pref);
  * the PDL wait): -1 = as the tile table says (default), 0 = never, 1 = where
  * one exists for the plan's kernel family. Returns the old setting. */
 int qmrt_cuda_set_deep(qmrt_cuda_ctx *ctx, int pref);
+/* Bulk-copy twins (v22, sm_90, `quant-gpu-gen --bulk-twins`): 1 keeps the
+ * plan and takes its kernel's `_b` twin where there is one and K is a
+ * multiple of 512; -1 / 0 never (an experiment). Returns the old setting. */
+int qmrt_cuda_set_bulk(qmrt_cuda_ctx *ctx, int pref);
 /* Register-capped kernels (manifest minb=6 or 8, `_r6` / `_r8`: compiled
  * for that many blocks per SM, so a PDL launch's blocks can be resident
  * beside the previous launch's): -1 = as the tile table says (default),

@@ -122,6 +122,25 @@ struct DequantGemmConfig {
   /// loop, after the in-block reduction, after the split-K arrival, exit)
   /// and its SM id into `%trace[(%tslot * blocks + block) * 16 + ...]`.
   bool trace = false;
+  /// Bulk-copy twin (v22, `_b`, sm_90+, `quant-gpu-gen --bulk-twins`; an
+  /// experiment, never planned by the tile table): kernels with warp
+  /// barriers (warpSyncChunks(), not stream-K) whose lane 0 of each warp
+  /// fetches the warp's weight words of a chunk (unroll x 512 contiguous
+  /// bytes, the same layout in the packed weight and in the stage) with one
+  /// `cp.async.bulk` (TMA) completing on an mbarrier per warp and stage,
+  /// while the activations stay per-lane cp.async groups. So chunk c waits
+  /// for exactly its own weights and activations (with cp.async groups
+  /// alone, the activations of the prefetched chunks are committed after
+  /// the PDL wait, behind every prefetched chunk's weights, and the first
+  /// chunk waits for all of them). Measured slower on an H100
+  /// (bench/gpu/NOTES.md v22a-b): +5-7% for the 3-stage twins, +25% for the
+  /// whole-slice ones. No zero fill: the runtime takes these only where K
+  /// is a multiple of 512 (K == Kp). The barriers sit at the start of shared
+  /// memory, bulkBarrierBytes() before the stages.
+  bool bulk = false;
+  unsigned bulkBarrierBytes() const {
+    return bulk ? (warps * stages * 8 + 15) / 16 * 16 : 0;
+  }
 
   /// Whether the warp barriers apply: swapped streamed kernels of one warp
   /// group with at most warpSyncMaxUnroll k-steps per warp and chunk.
