@@ -8,7 +8,7 @@
 # against their twins (and the whole-slice `_s9` twins), and timelines.
 #   build/bin/quant-gpu-gen -o carry/gen22 --chip=sm_90 --bulk-twins \
 #     --trace-twins=b4_sym_direct_m8_w16_s3_g_a_sw,b4_sym_direct_m8_w16_s3_g_a_sw_b,b4_sym_direct_m8_w16_s9_g_a_sw_b,b4_sym_direct_m8_w8_s3_g_a_sw_b
-#   exp_v22a.sh <carry dir> <outdir>   (carry: bin/ lib/ gen22/ bench/)
+#   exp_v22b.sh <carry dir> <outdir>   (carry: bin/ lib/ gen22/ bench/)
 set -o pipefail
 D=$1; OUT=$2
 export PYTHONUNBUFFERED=1
