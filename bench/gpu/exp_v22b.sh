@@ -6,6 +6,8 @@
 # queued behind the weights). Correctness (quick suite with every plan on
 # its `_b` twin where K % 512 == 0), same-call A/B of the table's plans
 # against their twins (and the whole-slice `_s9` twins), and timelines.
+# (v22a ran this script on the earlier twins, whose activations were
+# per-row bulk copies.)
 #   build/bin/quant-gpu-gen -o carry/gen22 --chip=sm_90 --bulk-twins \
 #     --trace-twins=b4_sym_direct_m8_w16_s3_g_a_sw,b4_sym_direct_m8_w16_s3_g_a_sw_b,b4_sym_direct_m8_w16_s9_g_a_sw_b,b4_sym_direct_m8_w8_s3_g_a_sw_b
 #   exp_v22b.sh <carry dir> <outdir>   (carry: bin/ lib/ gen22/ bench/)

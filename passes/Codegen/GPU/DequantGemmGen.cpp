@@ -1152,40 +1152,24 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     return e.select(e.cmp("eq", "%stg", e.idx(0)), e.idx(S - 1),
                     e.sub("%stg", e.idx(1)));
   };
-  if (SA && cfg.bulk) {
-    // Wait for this chunk's activations (cp.async groups hold only those:
-    // the newest may pend) and its weights (the stage's barrier, phase
-    // c / S), then a warp barrier (the activation rows other lanes copied;
-    // no lane still reads the stage refilled next).
-    e.line("nvvm.cp.async.wait.group " + std::to_string(S - 2));
-    std::string parity = e.op(
-        "arith.index_cast " + e.rem(e.div(c, e.idx(S)), e.idx(2)) +
-        " : index to i32");
-    ptx("{ .reg .pred P1; QM_WAIT: mbarrier.try_wait.parity.shared::cta.b64 "
-        "P1, [$0], $1; @P1 bra QM_DONE; bra QM_WAIT; QM_DONE: }",
-        "r,r,~{memory}", {barOf("%stg"), parity}, {"i32", "i32"});
-    e.line("nvvm.bar.warp.sync " + e.i32(-1) + " : i32");
-    std::string ahead = e.add(c, e.idx(S - 1));
-    std::string st = aheadStage();
-    e.line("scf.if " + e.cmp("ult", ahead, nchunks) + " {");
-    ++e.indent;
-    e.line("scf.if " + lane0 + " {");
-    ++e.indent;
-    emitBulkW(ahead, st);
-    --e.indent;
-    e.line("}");
-    emitACopies(ahead, st);
-    --e.indent;
-    e.line("}");
-    e.line("nvvm.cp.async.commit.group");
-    stage = "%stg";
-  } else if (SA) {
+  if (SA) {
     // Wait for this chunk's weights and activations (only the newest group
     // may pend), make every thread's copies visible and make sure no warp
     // still reads the stage refilled next, then refill it S - 1 ahead.
     // (Warp-private slices: the warp's own lanes are all that share a
-    // stage slot, so a warp barrier does both.)
+    // stage slot, so a warp barrier does both.) Bulk twins: the groups
+    // hold only activations; the weights complete on the stage's barrier
+    // (phase c / S), waited for before the warp barrier, and lane 0
+    // refills them.
     e.line("nvvm.cp.async.wait.group " + std::to_string(S - 2));
+    if (cfg.bulk) {
+      std::string parity = e.op(
+          "arith.index_cast " + e.rem(e.div(c, e.idx(S)), e.idx(2)) +
+          " : index to i32");
+      ptx("{ .reg .pred P1; QM_WAIT: mbarrier.try_wait.parity.shared::cta."
+          "b64 P1, [$0], $1; @P1 bra QM_DONE; bra QM_WAIT; QM_DONE: }",
+          "r,r,~{memory}", {barOf("%stg"), parity}, {"i32", "i32"});
+    }
     if (WP)
       e.line("nvvm.bar.warp.sync " + e.i32(-1) + " : i32");
     else
@@ -1195,7 +1179,15 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     std::string st = aheadStage();
     e.line("scf.if " + okA + " {");
     ++e.indent;
-    emitCopies(ahead, st);
+    if (cfg.bulk) {
+      e.line("scf.if " + lane0 + " {");
+      ++e.indent;
+      emitBulkW(ahead, st);
+      --e.indent;
+      e.line("}");
+    } else {
+      emitCopies(ahead, st);
+    }
     emitACopies(ahead, st);
     --e.indent;
     e.line("}");
