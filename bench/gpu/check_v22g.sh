@@ -10,10 +10,7 @@ D=$1; OUT=$2
 source $D/bench/device_lib.sh
 qm_device
 G=$D/gen22
-LD_LIBRARY_PATH=$D/lib $D/bin/qm-dqgemm-check $G/dqgemm_sm_90.cubin $G/manifest.txt \
-  --quick --bulk > $OUT/check.log 2>&1
-echo "check exit $?"
-grep -E "FAIL|SUMMARY|error" $OUT/check.log | tail -8
+QM_GEN=$G qm_check --quick --bulk
 qm_count "bulk twin" "_b nsplit"
 gzip -f $OUT/check.log
 B=$D/bin/qm-dqgemm-bench

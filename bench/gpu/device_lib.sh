@@ -1,8 +1,9 @@
 # Shared pieces of the device scripts (v17 on), sourced after D (carry
 # folder) and OUT (output folder) are set:
 #   qm_device            card name and driver into $OUT/device.txt
-#   qm_check [--quick]   qm-dqgemm-check of gen/ into $OUT/check.log and
-#                        its summary lines (gzip the log when done)
+#   qm_check [--quick]   qm-dqgemm-check of gen/ (or $QM_GEN) into
+#                        $OUT/check.log (or $QM_CHECK_LOG) and its summary
+#                        lines (gzip the log when done)
 #   qm_start [--quick]   qm_device, then qm_check with the log gzipped,
 #                        dated before and after
 #   qm_count LABEL PAT... how many PASS lines of the check (its log, gzipped
@@ -18,10 +19,11 @@ qm_device() {
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee $OUT/device.txt
 }
 qm_check() {
-  LD_LIBRARY_PATH=$D/lib $D/bin/qm-dqgemm-check $D/gen/dqgemm_sm_90.cubin \
-    $D/gen/manifest.txt "$@" > $OUT/check.log 2>&1
+  local g=${QM_GEN:-$D/gen} log=${QM_CHECK_LOG:-$OUT/check.log}
+  LD_LIBRARY_PATH=$D/lib $D/bin/qm-dqgemm-check $g/dqgemm_sm_90.cubin \
+    $g/manifest.txt "$@" > $log 2>&1
   echo "check exit $?"
-  grep -E "FAIL|SUMMARY|error" $OUT/check.log | tail -8
+  grep -E "FAIL|SUMMARY|error" $log | tail -8
 }
 qm_start() {
   qm_device; date

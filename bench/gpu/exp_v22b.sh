@@ -17,10 +17,7 @@ export PYTHONUNBUFFERED=1
 source $D/bench/device_lib.sh
 qm_device; date
 G=$D/gen22
-LD_LIBRARY_PATH=$D/lib $D/bin/qm-dqgemm-check $G/dqgemm_sm_90.cubin $G/manifest.txt \
-  --quick --bulk > $OUT/check.log 2>&1
-echo "check exit $?"
-grep -E "FAIL|SUMMARY|error" $OUT/check.log | tail -8
+QM_GEN=$G qm_check --quick --bulk
 qm_count "bulk twin" "_b nsplit"
 gzip -f $OUT/check.log; date
 B=$D/bin/qm-dqgemm-bench

@@ -12,14 +12,10 @@ D=$1; OUT=$2
 source $D/bench/device_lib.sh
 qm_device; date
 G=$D/gen22
-run_check() {
-  LD_LIBRARY_PATH=$D/lib $D/bin/qm-dqgemm-check $G/dqgemm_sm_90.cubin $G/manifest.txt "$@"
-}
-run_check > $OUT/check.log 2>&1; echo "check exit $?"
-grep -E "FAIL|SUMMARY|error" $OUT/check.log | tail -8
+export QM_GEN=$G
+qm_check
 gzip -f $OUT/check.log; date
-run_check --quick --bulk > $OUT/check_bulk.log 2>&1; echo "bulk check exit $?"
-grep -E "FAIL|SUMMARY|error" $OUT/check_bulk.log | tail -8
+QM_CHECK_LOG=$OUT/check_bulk.log qm_check --quick --bulk
 echo "bulk twin runs passed: $(grep PASS $OUT/check_bulk.log | grep -c '_b nsplit')"
 gzip -f $OUT/check_bulk.log; date
 # v22d (prototype of the no-split-K lead, NOTES "(v22)"): the same weight
@@ -38,5 +34,5 @@ done
 python3 $D/bench/ab3_summary.py $OUT/ab.jsonl table s1w16 s1w8 | tee $OUT/ab_summary.txt
 date
 # bench.py at every M of the issue (M > 16 last measured in v20).
-QM_GEN=$G qm_benchpy
+qm_benchpy
 date
