@@ -311,14 +311,22 @@ extern "C" int qmrt_cuda_set_unroll(qmrt_cuda_ctx *c, int pref) {
   return setPref(c->unrollPref, pref < 0 ? -1 : pref);
 }
 
-extern "C" int qmrt_cuda_trace_twin(qmrt_cuda_ctx *c, int kernel) {
+// The twin of kernel `kernel` that has `flag` set and its name plus
+// `suffix` (the generator appends `_t` for timeline twins, `_b` for
+// bulk-copy twins), or -1.
+static int namedTwin(const qmrt_cuda_ctx *c, int kernel, const char *suffix,
+                     int KernelInfo::*flag) {
   if (kernel < 0 || kernel >= (int)c->kernels.size())
     return -1;
-  std::string want = c->kernels[kernel].name + "_t";
+  std::string want = c->kernels[kernel].name + suffix;
   for (int i = 0; i < (int)c->kernels.size(); ++i)
-    if (c->kernels[i].trace && c->kernels[i].name == want)
+    if (c->kernels[i].*flag && c->kernels[i].name == want)
       return i;
   return -1;
+}
+
+extern "C" int qmrt_cuda_trace_twin(qmrt_cuda_ctx *c, int kernel) {
+  return namedTwin(c, kernel, "_t", &KernelInfo::trace);
 }
 
 extern "C" void qmrt_cuda_set_trace(qmrt_cuda_ctx *c, qmrt_devptr buf,
@@ -1143,10 +1151,9 @@ extern "C" int qmrt_cuda_plan_for_ex3(qmrt_cuda_ctx *c,
   // Bulk-copy twin (v22): the same plan on the kernel's `_b` twin, which
   // copies without zero fill, so only where every chunk lies inside K.
   if (clusterKernel < 0 && c->bulkPref > 0 && w->meta.K == w->meta.Kp) {
-    const std::string want = c->kernels[best].name + "_b";
-    for (int i = 0; i < (int)c->kernels.size(); ++i)
-      if (c->kernels[i].bulk && c->kernels[i].name == want)
-        best = i;
+    int twin = namedTwin(c, best, "_b", &KernelInfo::bulk);
+    if (twin >= 0)
+      best = twin;
   }
   p.kernel = best;
   p.m_tile = rows;

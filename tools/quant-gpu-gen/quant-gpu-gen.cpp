@@ -120,23 +120,28 @@ int main(int argc, char **argv) {
   }
   if (configs.empty())
     return fail("no kernel matches --only");
+  // Appends a twin of every config `eligible` admits, with `flag` set.
+  auto addTwins = [&](bool qm::gpu::DequantGemmConfig::*flag, auto eligible) {
+    for (size_t i = 0, e = configs.size(); i < e; ++i) {
+      qm::gpu::DequantGemmConfig c = configs[i];
+      if (!eligible(c))
+        continue;
+      c.*flag = true;
+      configs.push_back(c);
+    }
+  };
   if (clusterTwins)
-    for (size_t i = 0, e = configs.size(); i < e; ++i) {
-      qm::gpu::DequantGemmConfig c = configs[i];
-      if (!c.swapAB || !c.streamA || c.stages != 3 || c.streamK ||
-          c.minBlocksPerSm || c.warps < 8)
-        continue;
-      c.cluster = true;
-      configs.push_back(c);
-    }
+    addTwins(&qm::gpu::DequantGemmConfig::cluster,
+             [](const qm::gpu::DequantGemmConfig &c) {
+               return c.swapAB && c.streamA && c.stages == 3 && !c.streamK &&
+                      !c.minBlocksPerSm && c.warps >= 8;
+             });
   if (bulkTwins)
-    for (size_t i = 0, e = configs.size(); i < e; ++i) {
-      qm::gpu::DequantGemmConfig c = configs[i];
-      if (!c.warpSyncChunks() || c.streamK || c.cluster || c.stages < 2)
-        continue;
-      c.bulk = true;
-      configs.push_back(c);
-    }
+    addTwins(&qm::gpu::DequantGemmConfig::bulk,
+             [](const qm::gpu::DequantGemmConfig &c) {
+               return c.warpSyncChunks() && !c.streamK && !c.cluster &&
+                      c.stages >= 2;
+             });
   for (const std::string &t : traceTwins) {
     auto it = llvm::find_if(configs, [&](const qm::gpu::DequantGemmConfig &c) {
       return c.kernelName() == "qm_dqgemm_" + t;

@@ -775,19 +775,14 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     e.line("llvm.inline_asm has_side_effects \"" + text + "\", \"" + cons +
            "\" " + join(vals) + " : (" + join(types) + ") -> ()");
   };
-  std::string barWarp, lane0, qwAddr, stageAddr;
-  auto add64 = [&](const std::string &a, const std::string &off) {
-    return e.op("arith.addi " + a + ", " +
-                e.op("arith.index_cast " + off + " : index to i64") +
-                " : i64");
-  };
+  std::string barWarp, lane0, qwBase, stageAddr;
   auto barOf = [&](const std::string &st) {
     return i32Of(e.add(barWarp, e.mul(st, e.idx(8))));
   };
   if (cfg.bulk) {
     barWarp = e.add(bulkBase, e.mul(warp, e.idx(S * 8)));
     stageAddr = e.add(bulkBase, e.idx(cfg.bulkBarrierBytes()));
-    qwAddr = e.op("arith.index_cast " + wordBase(e, "%qw") + " : index to i64");
+    qwBase = wordBase(e, "%qw");
     lane0 = e.cmp("eq", lane, e.idx(0));
     e.line("scf.if " + lane0 + " {");
     ++e.indent;
@@ -811,7 +806,8 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
         {bar, bytes}, {"i32", "i32"});
     std::string ks = e.add(e.add(kstep0, e.mul(chunkIdx, e.idx(chunk))),
                            warpBase);
-    std::string src = add64(qwAddr, e.mul(e.add(nbSteps, ks), e.idx(512)));
+    std::string src =
+        wordAddress(e, qwBase, e.mul(e.add(nbSteps, ks), e.idx(128)));
     std::string slot =
         e.add(e.mul(st, e.idx(cfg.warps * cfg.unroll)), stageWarp);
     std::string dst = i32Of(e.add(stageAddr, e.mul(slot, e.idx(512))));
@@ -926,9 +922,6 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
     --e.indent;
     e.line("}");
   };
-  auto andI1 = [&](const std::string &a, const std::string &b) {
-    return e.op("arith.andi " + a + ", " + b + " : i1");
-  };
   const unsigned nW = S ? 0 : cfg.unroll * vecsPerStep;
   // Scale / zero vectors per 64-column half, halves one after the other.
   // (Swapped, scale after: the 8 scales of column lane / 4 + 8 t, one
@@ -982,23 +975,23 @@ std::string mlir::qm::gpu::emitDequantGemmFunc(const DequantGemmConfig &cfg) {
       scales2 ? emitGuardedLoads(e.idx(1), e.cmp("ugt", nchunks, e.idx(1)), {})
               : std::string();
 
+  // (Bulk twins: lane 0's copies complete on the stage barriers, so no
+  // cp.async group.)
   auto emitWPrologue = [&]() {
-    for (unsigned p = 0; cfg.bulk && p + 1 < S; ++p) {
-      e.line("scf.if " + andI1(e.cmp("ult", e.idx(p), nchunks), lane0) +
-             " {");
-      ++e.indent;
-      emitBulkW(e.idx(p), e.idx(p));
-      --e.indent;
-      e.line("}");
-    }
-    for (unsigned p = 0; !cfg.bulk && p + 1 < S; ++p) {
+    for (unsigned p = 0; p + 1 < S; ++p) {
       std::string ok = e.cmp("ult", e.idx(p), nchunks);
+      if (cfg.bulk)
+        ok = e.op("arith.andi " + ok + ", " + lane0 + " : i1");
       e.line("scf.if " + ok + " {");
       ++e.indent;
-      emitCopies(e.idx(p), e.idx(p));
+      if (cfg.bulk)
+        emitBulkW(e.idx(p), e.idx(p));
+      else
+        emitCopies(e.idx(p), e.idx(p));
       --e.indent;
       e.line("}");
-      e.line("nvvm.cp.async.commit.group");
+      if (!cfg.bulk)
+        e.line("nvvm.cp.async.commit.group");
     }
   };
   // With PDL the weights (and their scales, above) are fetched before
